@@ -1,0 +1,55 @@
+# Two commands on a fresh machine: `make run` and `make test`. Python 3.11 required.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app app
+export FLASK_APP := app
+
+.PHONY: run test serve setup dev-setup migrate demo bench-checkin bench-reports clean e2e
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+setup: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) wilayah load
+	$(FLASK) users ensure-admin
+
+## make run: set up (venv, requirements, migrations, wilayah, first admin) and serve on :5000
+run: setup
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## make serve: production-style gunicorn (workers from CPU count); DATABASE_URL for PostgreSQL
+serve: setup
+	$(BIN)/gunicorn -c gunicorn.conf.py "app:create_app()"
+
+## make demo: load the demo data (sosialisasi at PKPRI, a 4-session training, ~50 registrants)
+demo: setup
+	$(FLASK) demo-data
+
+## make test: install dev requirements and run the whole suite on SQLite, then PostgreSQL
+## when TEST_DATABASE_URL is set (browser tests run once, when Chromium is installed)
+test: $(VENV)/.dev-installed
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q -p no:cacheprovider
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== Suite again on PostgreSQL: $$TEST_DATABASE_URL"; \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/e2e; \
+	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+bench-checkin: $(VENV)/.dev-installed
+	$(BIN)/python bench/checkin.py $(BENCH_ARGS)
+
+bench-reports: $(VENV)/.dev-installed
+	$(BIN)/python bench/reports.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache

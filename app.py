@@ -1,0 +1,146 @@
+"""Application factory for the P2TP2A Kota Serang relawan & event manager."""
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask, jsonify, render_template, request
+from sqlalchemy import event as sa_event, text
+from sqlalchemy.engine import Engine
+
+from config import build_config
+from extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, CLI, error pages."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(build_config(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_error_pages(app)
+    register_cli(app)
+    register_hooks(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    import models  # noqa: F401  (every model registered on the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
+                     render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Silakan masuk terlebih dahulu."
+    login_manager.login_message_category = "warning"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    if app.config.get("BEHIND_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+
+def register_blueprints(app: Flask) -> None:
+    from auth import bp as auth_bp
+    from events import bp as events_bp
+    from events.api import bp as api_bp
+    from relawan import bp as relawan_bp
+    from reports import bp as reports_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(relawan_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(reports_bp)
+
+    @app.get("/healthz")
+    def healthz():
+        """Liveness and database status as JSON."""
+        try:
+            db.session.execute(text("SELECT 1"))
+            db_ok = True
+        except Exception:  # noqa: BLE001 - any DB failure means unhealthy
+            db.session.rollback()
+            db_ok = False
+        body = {"status": "ok" if db_ok else "error", "database": "ok" if db_ok else "error",
+                "dialect": db.engine.dialect.name}
+        return jsonify(body), 200 if db_ok else 503
+
+
+def register_template_helpers(app: Flask) -> None:
+    from helpers import template_helpers
+
+    template_helpers.init_app(app)
+
+
+def register_error_pages(app: Flask) -> None:
+    """Indonesian error pages (JSON under /api/), never a stack trace."""
+    messages = {
+        400: "Permintaan tidak valid. Periksa kembali isian Anda.",
+        401: "Anda perlu masuk terlebih dahulu.",
+        403: "Anda tidak memiliki akses ke halaman ini.",
+        404: "Halaman tidak ditemukan.",
+        405: "Metode tidak diizinkan.",
+        413: "Berkas terlalu besar.",
+        429: "Terlalu banyak percobaan. Silakan tunggu sebentar lalu coba lagi.",
+        500: "Terjadi kesalahan pada server. Tim kami sudah dicatat kejadiannya.",
+    }
+
+    def handler(code):
+        def handle(err):
+            if code == 500:
+                db.session.rollback()
+                app.logger.exception("Unhandled error: %s", err)
+            message = messages[code]
+            if code == 400 and getattr(err, "description", "") and "CSRF" in str(err.description):
+                message = "Sesi formulir kedaluwarsa atau tidak valid. Muat ulang halaman lalu coba lagi."
+            if request.path.startswith("/api/"):
+                return jsonify({"result": "error", "message": message, "attendee": None,
+                                "first_check_in": None}), code
+            return render_template("errors/error.html", code=code, message=message), code
+        return handle
+
+    for code in messages:
+        app.register_error_handler(code, handler(code))
+
+
+def register_cli(app: Flask) -> None:
+    from cli import register
+
+    register(app)
+
+
+def register_hooks(app: Flask) -> None:
+    from helpers import security
+
+    security.init_app(app)
+
+
+_SQLITE_SYNC = "FULL" if os.environ.get("SQLITE_SYNCHRONOUS", "").upper() == "FULL" else "NORMAL"
+
+
+@sa_event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: enforce foreign keys, WAL for concurrent readers, wait on locks instead of failing."""
+    module = type(dbapi_connection).__module__
+    if "sqlite" not in module:
+        return
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    # synchronous=NORMAL in WAL mode: a committed transaction survives a crash or SIGKILL of
+    # the application (the WAL is in the OS page cache); only an OS crash or power loss can
+    # lose the last commits. FULL would fsync on every commit at the door; set
+    # SQLITE_SYNCHRONOUS=FULL where power is unreliable. PostgreSQL is the production choice.
+    cur.execute(f"PRAGMA synchronous={_SQLITE_SYNC}")
+    cur.execute("PRAGMA busy_timeout=15000")
+    cur.close()
+
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

@@ -1,0 +1,6 @@
+"""Accounts, roles, login, API tokens and the audit log."""
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from auth import audit_views, tokens, views  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,1 @@
+"""Admin pages for the audit log (added by the hardening work)."""

@@ -1,0 +1,38 @@
+"""Forms for login, password change and admin user management."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from auth.models import ROLE_LABELS
+
+ROLE_CHOICES = [(str(r), label) for r, label in ROLE_LABELS.items()]
+
+
+class LoginForm(FlaskForm):
+    identifier = StringField("Email atau nomor HP", validators=[
+        DataRequired("Isi email atau nomor HP."), Length(max=254, message="Terlalu panjang.")])
+    password = PasswordField("Kata sandi", validators=[
+        DataRequired("Isi kata sandi."), Length(max=128, message="Terlalu panjang.")])
+    remember = BooleanField("Ingat saya di perangkat ini")
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Kata sandi sekarang", validators=[DataRequired("Isi kata sandi sekarang."),
+                                                               Length(max=128)])
+    new = PasswordField("Kata sandi baru", validators=[
+        DataRequired("Isi kata sandi baru."),
+        Length(min=8, max=128, message="Kata sandi minimal 8 karakter.")])
+    confirm = PasswordField("Ulangi kata sandi baru", validators=[
+        DataRequired("Ulangi kata sandi baru."), EqualTo("new", message="Kata sandi tidak sama.")])
+
+
+class UserForm(FlaskForm):
+    name = StringField("Nama", validators=[DataRequired("Nama wajib diisi."),
+                                           Length(max=120, message="Maksimal 120 karakter.")])
+    email = EmailField("Email", validators=[Optional(), Length(max=254)])
+    phone = StringField("Nomor HP", validators=[Optional(), Length(max=30)])
+    role = SelectField("Peran", choices=ROLE_CHOICES)
+    kecamatan_kode = SelectField("Wilayah koordinator (kecamatan)", choices=[], validate_choice=True)
+    password = PasswordField("Kata sandi awal", validators=[
+        Optional(), Length(min=8, max=128, message="Kata sandi minimal 8 karakter.")])
+    active = BooleanField("Akun aktif", default=True)

@@ -1,0 +1,108 @@
+"""User accounts, API tokens and the audit log."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from extensions import db
+from timeutil import utcnow
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    PANITIA = "panitia"
+    KOORDINATOR = "koordinator"
+    RELAWAN = "relawan"
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Admin DP3AKB",
+    Role.PANITIA: "Panitia",
+    Role.KOORDINATOR: "Koordinator PKK",
+    Role.RELAWAN: "Relawan",
+}
+
+
+class User(UserMixin, db.Model):
+    """A person who can log in: staff, koordinator or relawan."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)  # E.164, e.g. +6281234567890
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=Role.RELAWAN, index=True)
+    # A koordinator may be scoped to one kecamatan (Kemendagri code, e.g. "36.73.02"); None = all.
+    kecamatan_kode: Mapped[str | None] = mapped_column(ForeignKey("kecamatan.kode"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    kecamatan = relationship("Kecamatan")
+    relawan = relationship("Relawan", back_populates="user", uselist=False)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deactivated users cannot log in
+        return bool(self.active)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+    @property
+    def is_staff(self) -> bool:
+        """Admin and panitia manage; koordinator only reads."""
+        return self.role in (Role.ADMIN, Role.PANITIA)
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(Role(self.role), self.role)
+
+
+class ApiToken(db.Model):
+    """A bearer token for a scanner device; only its SHA-256 hash is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user = relationship("User")
+
+
+class AuditEntry(db.Model):
+    """Who did what, when: logins, role and status changes, exports, deletions, undo."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_action_at", "action", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    target_type: Mapped[str | None] = mapped_column(String(40))
+    target_id: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[dict | None] = mapped_column(JSON)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    rows: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    user = relationship("User")

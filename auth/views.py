@@ -1,0 +1,196 @@
+"""Login, logout, password change and admin user management."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+import audit
+from auth import bp
+from auth.forms import ChangePasswordForm, LoginForm, UserForm
+from auth.models import Role, User
+from auth.services import UserError, create_user, find_by_identifier
+from extensions import db, limiter, login_manager
+from helpers.access import admin_required
+from relawan.models import Kecamatan
+from relawan.validators import InvalidEmail, InvalidPhone, normalize_email, normalize_phone
+from timeutil import utcnow
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    if not user_id.isdigit():
+        return None
+    return db.session.get(User, int(user_id))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site relative redirects after login (no open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def home_for(user: User) -> str:
+    """Where a user lands after login."""
+    if user.role == Role.RELAWAN and "relawan.home" in _endpoints():
+        return url_for("relawan.home")
+    if user.role in (Role.ADMIN, Role.PANITIA, Role.KOORDINATOR) and "reports.dashboard" in _endpoints():
+        return url_for("reports.dashboard")
+    return url_for("events.index")
+
+
+def _endpoints():
+    from flask import current_app
+    return current_app.view_functions
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+def login():
+    """Log in with email or phone number and password."""
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = find_by_identifier(form.identifier.data)
+        if user and user.check_password(form.password.data) and user.is_active:
+            login_user(user, remember=form.remember.data)
+            user.last_login_at = utcnow()
+            audit.record("login", user, user=user)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")) or home_for(user))
+        audit.record("login_failed", user=None,
+                     details={"identifier": (form.identifier.data or "")[:60]})
+        db.session.commit()
+        form.password.errors.append("Email/nomor HP atau kata sandi salah, atau akun tidak aktif.")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/keluar")
+@login_required
+def logout():
+    """Log out (POST with CSRF token, so a link cannot log someone out)."""
+    logout_user()
+    flash("Anda sudah keluar.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/akun/kata-sandi", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append("Kata sandi sekarang salah.")
+        else:
+            current_user.set_password(form.new.data)
+            audit.record("password_changed", current_user)
+            db.session.commit()
+            flash("Kata sandi sudah diganti.", "success")
+            return redirect(home_for(current_user))
+    return render_template("auth/change_password.html", form=form)
+
+
+def _kecamatan_choices():
+    rows = db.session.scalars(select(Kecamatan).order_by(Kecamatan.kode)).all()
+    return [("", "Semua kecamatan")] + [(k.kode, f"{k.nama} ({k.kode})") for k in rows]
+
+
+@bp.get("/admin/pengguna")
+@admin_required
+def users():
+    """Admin: list of accounts, filterable by role."""
+    role = request.args.get("peran", "")
+    q = (request.args.get("q") or "")[:100]
+    stmt = select(User).order_by(User.role, User.name)
+    if role in {r.value for r in Role}:
+        stmt = stmt.where(User.role == role)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(User.name.ilike(like) | User.email.ilike(like) | User.phone.ilike(like))
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render_template("auth/users.html", page=page, role=role, q=q, roles=list(Role))
+
+
+@bp.route("/admin/pengguna/baru", methods=["GET", "POST"])
+@admin_required
+def user_create():
+    """Admin: create a staff, koordinator or relawan account."""
+    form = UserForm()
+    form.kecamatan_kode.choices = _kecamatan_choices()
+    if form.validate_on_submit():
+        try:
+            user = create_user(name=form.name.data, role=form.role.data, password=form.password.data or "",
+                               email=form.email.data or None, phone=form.phone.data or None,
+                               kecamatan_kode=form.kecamatan_kode.data or None)
+            audit.record("user_created", user, details={"role": user.role,
+                                                        "kecamatan": user.kecamatan_kode})
+            db.session.commit()
+            flash(f"Akun {user.name} dibuat.", "success")
+            return redirect(url_for("auth.users"))
+        except UserError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+    return render_template("auth/user_form.html", form=form, user=None)
+
+
+@bp.route("/admin/pengguna/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def user_edit(user_id: int):
+    """Admin: change name, contact, role, kecamatan scope, active flag; optionally reset password."""
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user)
+    form.kecamatan_kode.choices = _kecamatan_choices()
+    if request.method == "GET":
+        form.kecamatan_kode.data = user.kecamatan_kode or ""
+        form.phone.data = user.phone or ""
+    if form.validate_on_submit():
+        try:
+            email = normalize_email(form.email.data) if form.email.data else None
+            phone = normalize_phone(form.phone.data) if form.phone.data else None
+        except (InvalidEmail, InvalidPhone) as exc:
+            form.form_errors.append(str(exc))
+            return render_template("auth/user_form.html", form=form, user=user), 200
+        clash = db.session.scalar(select(User.id).where(
+            User.id != user.id, (User.email == email) | (User.phone == phone)))
+        if clash or not (email or phone):
+            form.form_errors.append("Email atau nomor HP sudah dipakai akun lain, atau keduanya kosong.")
+            return render_template("auth/user_form.html", form=form, user=user), 200
+        if user.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):
+            form.form_errors.append("Anda tidak dapat mencabut peran admin atau menonaktifkan akun sendiri.")
+            return render_template("auth/user_form.html", form=form, user=user), 200
+        old = {"role": user.role, "kecamatan": user.kecamatan_kode, "active": user.active}
+        user.name, user.email, user.phone = form.name.data.strip(), email, phone
+        user.role = form.role.data
+        user.kecamatan_kode = (form.kecamatan_kode.data or None) if user.role == Role.KOORDINATOR else None
+        user.active = form.active.data
+        if form.password.data:
+            user.set_password(form.password.data)
+        new = {"role": user.role, "kecamatan": user.kecamatan_kode, "active": user.active}
+        if old != new:
+            audit.record("user_role_changed", user, details={"from": old, "to": new})
+        db.session.commit()
+        flash("Perubahan akun disimpan.", "success")
+        return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=user)
+
+
+@bp.post("/admin/pengguna/<int:user_id>/nonaktifkan")
+@admin_required
+def user_deactivate(user_id: int):
+    """Admin: deactivate an account (it can no longer log in)."""
+    user = db.get_or_404(User, user_id)
+    if user.id == current_user.id:
+        abort(400)
+    user.active = False
+    audit.record("user_deactivated", user)
+    db.session.commit()
+    flash(f"Akun {user.name} dinonaktifkan.", "success")
+    return redirect(url_for("auth.users"))

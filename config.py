@@ -1,0 +1,78 @@
+"""Settings from the environment. Nothing secret is hard-coded."""
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_secret_key(instance_path: str) -> str:
+    """SECRET_KEY from the environment, else from instance/secret_key (made on first run)."""
+    env = os.environ.get("SECRET_KEY")
+    if env:
+        return env
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Created with 0600 so other local users cannot read it.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def build_config(instance_path: str) -> dict:
+    """All settings, read from environment variables with safe defaults."""
+    db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'relawan.db'}"
+    if db_url.startswith("postgres://"):
+        db_url = "postgresql+psycopg://" + db_url[len("postgres://"):]
+    elif db_url.startswith("postgresql://"):
+        db_url = "postgresql+psycopg://" + db_url[len("postgresql://"):]
+    return {
+        "SECRET_KEY": load_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "ORG_NAME": os.environ.get(
+            "ORG_NAME",
+            "Dinas Pengendalian Penduduk, Keluarga Berencana, Pemberdayaan Perempuan "
+            "dan Perlindungan Anak (DP3AKB) Kota Serang"),
+        "ORG_UNIT": os.environ.get("ORG_UNIT", "P2TP2A Kota Serang"),
+        "ORG_ADDRESS": os.environ.get("ORG_ADDRESS", "Kota Serang, Banten"),
+        "CITY_NAME": os.environ.get("CITY_NAME", "Kota Serang"),
+        "CITY_SHORT": os.environ.get("CITY_SHORT", "Serang"),
+        "DPO_CONTACT": os.environ.get("DPO_CONTACT", "ppid@serangkota.go.id"),
+        "CERT_SIGNATORY_TITLE": os.environ.get("CERT_SIGNATORY_TITLE", "Kepala DP3AKB Kota Serang"),
+        "CERT_SIGNATORY_NAME": os.environ.get("CERT_SIGNATORY_NAME", "(nama penandatangan)"),
+        "CERT_SIGNATORY_NIP": os.environ.get("CERT_SIGNATORY_NIP", ""),
+        "LATE_GRACE_MINUTES": int(os.environ.get("LATE_GRACE_MINUTES", "15")),
+        "RETENTION_DAYS_REJECTED": int(os.environ.get("RETENTION_DAYS_REJECTED", "365")),
+        "AUDIT_RETENTION_DAYS": int(os.environ.get("AUDIT_RETENTION_DAYS", "1825")),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "no-reply@p2tp2a.serangkota.go.id"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
+        "BEHIND_PROXY": _bool("BEHIND_PROXY", False),
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "CONSENT_VERSION": "2026-11-v1",
+    }

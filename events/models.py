@@ -1,0 +1,278 @@
+"""Events, training programs, speakers, registrations, check-ins and certificates."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+from timeutil import utcnow
+
+
+class EventKind(enum.StrEnum):
+    SOSIALISASI = "sosialisasi"
+    PELATIHAN = "pelatihan"
+    RAKOR = "rakor"
+
+
+KIND_LABELS = {EventKind.SOSIALISASI: "Sosialisasi", EventKind.PELATIHAN: "Pelatihan",
+               EventKind.RAKOR: "Rapat koordinasi"}
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+    FINISHED = "finished"
+
+
+EVENT_STATUS_LABELS = {EventStatus.DRAFT: "Draf", EventStatus.PUBLISHED: "Terbit",
+                       EventStatus.CANCELLED: "Dibatalkan", EventStatus.FINISHED: "Selesai"}
+
+
+class TrainingProgram(db.Model):
+    """An ordered set of pelatihan sessions with a completion rule."""
+
+    __tablename__ = "training_program"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    # "all_required": every required session attended; "min_sessions": at least min_sessions.
+    completion_rule: Mapped[str] = mapped_column(String(20), default="all_required")
+    min_sessions: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default=EventStatus.DRAFT)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    sessions: Mapped[list["Event"]] = relationship(
+        back_populates="program", order_by="(Event.program_order, Event.starts_at)")
+
+
+class ProgramEnrollment(db.Model):
+    """A relawan registered for a whole training program."""
+
+    __tablename__ = "program_enrollment"
+    __table_args__ = (UniqueConstraint("program_id", "relawan_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("training_program.id"), index=True)
+    relawan_id: Mapped[int] = mapped_column(ForeignKey("relawan.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | cancelled | completed
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    program: Mapped[TrainingProgram] = relationship()
+    relawan = relationship("Relawan")
+
+
+class Event(db.Model):
+    """A sosialisasi, a pelatihan session (optionally part of a program) or a rakor."""
+
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_status_starts", "status", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    venue_name: Mapped[str] = mapped_column(String(200))
+    venue_address: Mapped[str | None] = mapped_column(String(300))
+    starts_at: Mapped[datetime] = mapped_column(DateTime)  # naive UTC
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+    capacity: Mapped[int | None] = mapped_column(Integer)  # None = unlimited
+    # Confirmed seats, changed only by an atomic conditional UPDATE so two people can never
+    # both take the last seat (see events.services.registration).
+    seats_taken: Mapped[int] = mapped_column(Integer, default=0)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(DateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(DateTime)
+    allow_guests: Mapped[bool] = mapped_column(Boolean, default=False)
+    allow_walk_ins: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default=EventStatus.DRAFT)
+    organiser_name: Mapped[str | None] = mapped_column(String(120))
+    organiser_phone: Mapped[str | None] = mapped_column(String(20))
+    organiser_email: Mapped[str | None] = mapped_column(String(254))
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("training_program.id"), index=True)
+    program_order: Mapped[int | None] = mapped_column(Integer)
+    required: Mapped[bool] = mapped_column(Boolean, default=True)  # for program sessions
+    late_grace_minutes: Mapped[int | None] = mapped_column(Integer)  # None = app default
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    program: Mapped[TrainingProgram | None] = relationship(back_populates="sessions")
+    agenda: Mapped[list["AgendaItem"]] = relationship(
+        back_populates="event", order_by="(AgendaItem.position, AgendaItem.starts_at)",
+        cascade="all, delete-orphan")
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(EventKind(self.kind), self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return EVENT_STATUS_LABELS.get(EventStatus(self.status), self.status)
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.seats_taken, 0)
+
+
+class Speaker(db.Model):
+    """A narasumber from an institution (instansi)."""
+
+    __tablename__ = "speaker"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), index=True)
+    jabatan: Mapped[str | None] = mapped_column(String(160))
+    instansi: Mapped[str | None] = mapped_column(String(160), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    topics: Mapped[str | None] = mapped_column(String(300))
+    bio: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    agenda_items: Mapped[list["AgendaItem"]] = relationship(back_populates="speaker")
+
+
+class AgendaItem(db.Model):
+    """One slot of an event's agenda, optionally with a speaker."""
+
+    __tablename__ = "agenda_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("speaker.id"), index=True)
+    topic: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    event: Mapped[Event] = relationship(back_populates="agenda")
+    speaker: Mapped[Speaker | None] = relationship(back_populates="agenda_items")
+
+
+class RegistrationStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+class Registration(db.Model):
+    """A seat (or waitlist place) for a relawan or a guest at one event; holds the ticket token."""
+
+    __tablename__ = "registration"
+    __table_args__ = (
+        UniqueConstraint("event_id", "relawan_id"),
+        UniqueConstraint("event_id", "guest_phone"),
+        Index("ix_registration_event_status", "event_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"))
+    relawan_id: Mapped[int | None] = mapped_column(ForeignKey("relawan.id"), index=True)
+    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("program_enrollment.id"))
+    guest_name: Mapped[str | None] = mapped_column(String(120))
+    guest_instansi: Mapped[str | None] = mapped_column(String(160))
+    guest_jabatan: Mapped[str | None] = mapped_column(String(160))
+    guest_phone: Mapped[str | None] = mapped_column(String(20))
+    guest_email: Mapped[str | None] = mapped_column(String(254))
+    guest_kelurahan_kode: Mapped[str | None] = mapped_column(ForeignKey("kelurahan.kode"))
+    role_label: Mapped[str] = mapped_column(String(20), default="peserta")  # peserta|narasumber|panitia
+    status: Mapped[str] = mapped_column(String(20), default=RegistrationStatus.CONFIRMED)
+    source: Mapped[str] = mapped_column(String(20), default="self")  # self|guest|import|walk_in|program
+    is_walk_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Training attendance: "izin" (excused) is set by panitia with a note; hadir/terlambat/
+    # tidak hadir are derived from the check-in time and the event's grace period.
+    excused: Mapped[bool] = mapped_column(Boolean, default=False)
+    excused_note: Mapped[str | None] = mapped_column(Text)
+
+    event: Mapped[Event] = relationship()
+    relawan = relationship("Relawan")
+    guest_kelurahan = relationship("Kelurahan")
+    check_in: Mapped["CheckIn | None"] = relationship(back_populates="registration", uselist=False)
+
+
+class CheckIn(db.Model):
+    """Exactly one check-in per registration, guaranteed by the unique constraint."""
+
+    __tablename__ = "check_in"
+    __table_args__ = (Index("ix_check_in_event_recorded", "event_id", "recorded_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), unique=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"))
+    scan_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    scanned_at: Mapped[datetime] = mapped_column(DateTime)   # device time (offline uploads)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)  # server time
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    device: Mapped[str | None] = mapped_column(String(80))
+    method: Mapped[str] = mapped_column(String(10), default="qr")  # qr | manual | search
+
+    registration: Mapped[Registration] = relationship(back_populates="check_in")
+    by_user = relationship("User")
+
+
+class ScanRecord(db.Model):
+    """Every scan's first answer, keyed by the client's scan_id, so replays get the same body."""
+
+    __tablename__ = "scan_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scan_id: Mapped[str] = mapped_column(String(36), unique=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+    result: Mapped[str] = mapped_column(String(24))
+    http_status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict] = mapped_column(JSON)
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DoorStaffGrant(db.Model):
+    """Scan-only access for one user to one event, ending when the event ends."""
+
+    __tablename__ = "door_staff_grant"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    event: Mapped[Event] = relationship()
+    user = relationship("User", foreign_keys=[user_id])
+
+
+class Certificate(db.Model):
+    """A certificate of completion or participation, verifiable at /sertifikat/<code>."""
+
+    __tablename__ = "certificate"
+    __table_args__ = (UniqueConstraint("program_id", "relawan_id", "role_label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    number: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))  # snapshot, as printed
+    role_label: Mapped[str] = mapped_column(String(20), default="peserta")
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("training_program.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"), index=True)
+    relawan_id: Mapped[int | None] = mapped_column(ForeignKey("relawan.id"), index=True)
+    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("speaker.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    title: Mapped[str] = mapped_column(String(200))  # program or event title, snapshot
+    date_text: Mapped[str] = mapped_column(String(80))
+    hours: Mapped[float | None] = mapped_column()
+    issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict | None] = mapped_column(JSON)

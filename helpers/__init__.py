@@ -1,0 +1,1 @@
+"""Cross-cutting helpers: access decorators, template helpers, security headers."""

@@ -1,0 +1,63 @@
+"""Jinja filters and globals: WIB times, masks, navigation by role."""
+from __future__ import annotations
+
+from flask import Flask, current_app, url_for
+from flask_login import current_user
+
+from relawan.models import mask_nik, mask_phone
+from timeutil import format_wib
+
+# (endpoint, label, roles or None for everyone logged in). Missing endpoints are skipped, so a
+# blueprint can add its pages without touching the base template.
+NAV = [
+    ("relawan.home", "Beranda saya", ("relawan",)),
+    ("events.index", "Kegiatan", None),
+    ("events.manage", "Kelola kegiatan", ("admin", "panitia")),
+    ("events.programs", "Program pelatihan", ("admin", "panitia", "koordinator")),
+    ("events.speakers", "Narasumber", ("admin", "panitia", "koordinator")),
+    ("events.scanner_home", "Pindai QR", ("admin", "panitia", "relawan")),
+    ("relawan.screening", "Relawan", ("admin", "panitia", "koordinator")),
+    ("reports.dashboard", "Dasbor", ("admin", "panitia", "koordinator")),
+    ("auth.users", "Pengguna", ("admin",)),
+    ("auth.audit_log", "Log audit", ("admin",)),
+]
+
+
+def nav_items():
+    """Menu entries the current user may see, in order."""
+    if not current_user.is_authenticated:
+        return []
+    endpoints = current_app.view_functions
+    items = []
+    for endpoint, label, roles in NAV:
+        if endpoint not in endpoints:
+            continue
+        if roles is None or current_user.role in roles:
+            items.append((url_for(endpoint), label, endpoint))
+    return items
+
+
+def phone_display(phone: str | None) -> str:
+    """'+6281234567890' -> '0812-3456-7890'."""
+    if not phone:
+        return "-"
+    digits = phone.lstrip("+")
+    national = "0" + digits[2:] if digits.startswith("62") else digits
+    return f"{national[:4]}-{national[4:8]}-{national[8:]}".rstrip("-")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["wib"] = format_wib
+    app.jinja_env.filters["mask_nik"] = mask_nik
+    app.jinja_env.filters["mask_phone"] = mask_phone
+    app.jinja_env.filters["phone"] = phone_display
+
+    @app.context_processor
+    def inject():
+        return {
+            "nav_items": nav_items,
+            "has_endpoint": lambda name: name in app.view_functions,
+            "org_unit": app.config["ORG_UNIT"],
+            "org_name": app.config["ORG_NAME"],
+            "city_name": app.config["CITY_NAME"],
+        }

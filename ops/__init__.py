@@ -1,0 +1,1 @@
+"""Operations: backups, restore, retention and anonymisation chores."""

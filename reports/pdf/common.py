@@ -1,0 +1,291 @@
+"""Shared pieces for the PDF documents: data types, fonts, styles, dates, QR.
+
+Pure module: plain data in, reportlab drawing out. No Flask, no database.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import os
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+import qrcode
+from qrcode.constants import ERROR_CORRECT_M
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass
+class DocHeader:
+    org_name: str            # "Dinas ... (DP3AKB) Kota Serang"
+    org_unit: str            # "P2TP2A Kota Serang"
+    org_address: str = ""
+    city: str = "Serang"
+
+
+@dataclass
+class AttendanceRow:
+    name: str
+    instansi: str            # "Instansi/Jabatan" text
+    kelurahan: str
+    phone_masked: str        # already masked by the caller, e.g. "0812-****-7890"
+    time_in: str             # "08:45" (WIB) or "" for blank sheets
+
+
+@dataclass
+class Badge:
+    name: str
+    instansi: str
+    role_label: str          # "PESERTA", "NARASUMBER", "PANITIA", "RELAWAN"
+    qr_text: str             # ticket URL to encode
+    event_title: str
+
+
+@dataclass
+class CertificateData:
+    number: str              # "001/SERT-P2TP2A/XI/2026"
+    name: str
+    role_label: str          # "Peserta" | "Narasumber" | "Panitia"
+    program_title: str
+    date_text: str           # "3 s.d. 24 Oktober 2026"
+    hours_text: str          # "16 JP" or ""
+    place: str
+    verify_url: str
+    signatory_title: str     # "Kepala DP3AKB Kota Serang"
+    signatory_name: str
+    signatory_nip: str
+    issued_place_date: str   # "Serang, 28 November 2026"
+
+
+# -------------------------------------------------------------------------- dates
+
+HARI = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+         "September", "Oktober", "November", "Desember"]
+_WIB = _dt.timezone(_dt.timedelta(hours=7), "WIB")  # no DST in Indonesia
+
+
+def _as_wib_date(d: _dt.date) -> _dt.date:
+    """A datetime (naive = UTC, the project's storage rule) becomes its WIB date."""
+    if isinstance(d, _dt.datetime):
+        if d.tzinfo is None:
+            d = d.replace(tzinfo=_dt.timezone.utc)
+        return d.astimezone(_WIB).date()
+    return d
+
+
+def format_date_id(d: _dt.date) -> str:
+    """28 November 2026 (Indonesian month names, no locale needed)."""
+    d = _as_wib_date(d)
+    return f"{d.day} {BULAN[d.month - 1]} {d.year}"
+
+
+def wib_date_text(d: _dt.date) -> str:
+    """Sabtu, 28 November 2026 (Indonesian day and month names)."""
+    d = _as_wib_date(d)
+    return f"{HARI[d.weekday()]}, {format_date_id(d)}"
+
+
+# -------------------------------------------------------------------------- fonts
+
+FONT_DIR = "/usr/share/fonts/truetype/dejavu"
+
+NAVY = colors.HexColor("#1F3A5F")
+GOLD = colors.HexColor("#B08D3C")
+GREY = colors.HexColor("#5A5A5A")
+LIGHT = colors.HexColor("#E3EAF4")
+
+
+@dataclass(frozen=True)
+class Fonts:
+    sans: str
+    sans_bold: str
+    sans_italic: str
+    serif: str
+    serif_bold: str
+    serif_italic: str
+    cond: str            # condensed sans for dense tables
+    cond_bold: str
+
+
+_HELVETICA = Fonts("Helvetica", "Helvetica-Bold", "Helvetica-Oblique",
+                   "Times-Roman", "Times-Bold", "Times-Italic", "Helvetica", "Helvetica-Bold")
+
+
+@functools.lru_cache(maxsize=None)
+def _load_fonts(font_dir: str) -> Fonts:
+    files = {
+        "IDSans": "DejaVuSans.ttf", "IDSans-Bold": "DejaVuSans-Bold.ttf",
+        "IDSans-Italic": "DejaVuSans-Oblique.ttf",
+        "IDSans-BoldItalic": "DejaVuSans-BoldOblique.ttf",
+        "IDSerif": "DejaVuSerif.ttf", "IDSerif-Bold": "DejaVuSerif-Bold.ttf",
+        "IDSerif-Italic": "DejaVuSerif-Italic.ttf",
+        "IDSerif-BoldItalic": "DejaVuSerif-BoldItalic.ttf",
+        "IDCond": "DejaVuSansCondensed.ttf", "IDCond-Bold": "DejaVuSansCondensed-Bold.ttf",
+        "IDCond-Italic": "DejaVuSansCondensed-Oblique.ttf",
+        "IDCond-BoldItalic": "DejaVuSansCondensed-BoldOblique.ttf",
+    }
+    paths = {name: os.path.join(font_dir, f) for name, f in files.items()}
+    if not all(os.path.isfile(p) for p in paths.values()):
+        return _HELVETICA
+    try:
+        for name, path in paths.items():
+            if name not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(TTFont(name, path))
+    except Exception:  # unreadable/corrupt font file: built-in fonts still work
+        return _HELVETICA
+    for fam in ("IDSans", "IDSerif", "IDCond"):
+        pdfmetrics.registerFontFamily(fam, normal=fam, bold=f"{fam}-Bold",
+                                      italic=f"{fam}-Italic",
+                                      boldItalic=f"{fam}-BoldItalic")
+    return Fonts("IDSans", "IDSans-Bold", "IDSans-Italic",
+                 "IDSerif", "IDSerif-Bold", "IDSerif-Italic", "IDCond", "IDCond-Bold")
+
+
+def get_fonts() -> Fonts:
+    """DejaVu when installed (full Unicode), else reportlab's built-in Helvetica/Times."""
+    return _load_fonts(FONT_DIR)
+
+
+def style(name: str, font: str, size: float, *, align=TA_LEFT, leading=None,
+          color=colors.black, **kw) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=font, fontSize=size, alignment=align,
+                          leading=leading or size * 1.22, textColor=color, **kw)
+
+
+def para(text: str, st: ParagraphStyle) -> Paragraph:
+    """Paragraph from plain (untrusted) text: markup characters are escaped."""
+    return Paragraph(escape(text or ""), st)
+
+
+def fit_font_size(text: str, font: str, max_width: float, start: float,
+                  minimum: float) -> float:
+    """Largest size (step 0.5pt) in [minimum, start] at which text fits on one line."""
+    size = start
+    while size > minimum and pdfmetrics.stringWidth(text, font, size) > max_width:
+        size -= 0.5
+    return size
+
+
+# ------------------------------------------------------------------- kop (header)
+
+
+class DoubleRule(Flowable):
+    """Kop surat rule: a thick line over a thin one."""
+
+    def __init__(self, width: float):
+        super().__init__()
+        self.width, self.height = width, 3.2
+
+    def draw(self):
+        c = self.canv
+        c.setStrokeColor(colors.black)
+        c.setLineWidth(1.8)
+        c.line(0, 3.0, self.width, 3.0)
+        c.setLineWidth(0.6)
+        c.line(0, 0.4, self.width, 0.4)
+
+
+def kop_flowables(header: DocHeader, width: float, fonts: Fonts) -> list:
+    """Letterhead block: organisation name, unit, address, double rule."""
+    out = [para(header.org_name.upper(),
+                style("kop1", fonts.sans_bold, 11.5, align=TA_CENTER, leading=14)),
+           para(header.org_unit.upper(),
+                style("kop2", fonts.sans_bold, 13.5, align=TA_CENTER, leading=17,
+                      color=NAVY))]
+    if header.org_address:
+        out.append(para(header.org_address,
+                        style("kop3", fonts.sans, 8.5, align=TA_CENTER, leading=11)))
+    out.append(DoubleRule(width))
+    return out
+
+
+# ---------------------------------------------------------------------------- QR
+
+
+def qr_matrix(text: str, border: int = 4) -> list[list[bool]]:
+    """QR modules (True = dark), error correction M, including a quiet zone of
+    `border` modules on every side. Row 0 is the top row."""
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=1, border=border)
+    qr.add_data(text)
+    qr.make(fit=True)
+    return [[bool(v) for v in row] for row in qr.get_matrix()]
+
+
+def draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
+    """Draw a vector QR code (with quiet zone) as a size x size square whose
+    bottom-left corner is (x, y). Background is painted white."""
+    m = qr_matrix(text)
+    n = len(m)
+    cell = size / n
+    canvas.saveState()
+    canvas.setFillColor(colors.white)
+    canvas.rect(x, y, size, size, stroke=0, fill=1)
+    path = canvas.beginPath()
+    for r, row in enumerate(m):
+        top = y + size - (r + 1) * cell
+        c = 0
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                path.rect(x + start * cell, top, (c - start) * cell, cell)
+            else:
+                c += 1
+    canvas.setFillColor(colors.black)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+# ------------------------------------------------------------ "Halaman X dari Y"
+
+
+def numbered_canvas(footer_left: str, fonts: Fonts, margin: float = 15 * mm):
+    """Canvas class for doc.build(canvasmaker=...) that writes
+    "Halaman X dari Y" (and a left footer text) once the page count is known."""
+
+    class _NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._page_states: list[dict] = []
+
+        def showPage(self):
+            self._page_states.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._page_states)
+            for state in self._page_states:
+                self.__dict__.update(state)
+                self._footer(total)
+                super().showPage()
+            super().save()
+
+        def _footer(self, total: int):
+            w, _h = self._pagesize
+            right = f"Halaman {self._pageNumber} dari {total}"
+            self.saveState()
+            self.setFont(fonts.sans, 8)
+            self.setFillColor(GREY)
+            self.drawRightString(w - margin, 10 * mm, right)
+            room = w - 2 * margin - pdfmetrics.stringWidth(right, fonts.sans, 8) - 8 * mm
+            text = footer_left
+            while text and pdfmetrics.stringWidth(text, fonts.sans, 8) > room:
+                text = text[:-2].rstrip() + "…"
+            self.drawString(margin, 10 * mm, text)
+            self.setStrokeColor(colors.HexColor("#BBBBBB"))
+            self.setLineWidth(0.4)
+            self.line(margin, 13 * mm, w - margin, 13 * mm)
+            self.restoreState()
+
+    return _NumberedCanvas

@@ -1,0 +1,185 @@
+"""Daftar hadir (attendance sheet) for SPJ: A4 portrait, kop, event info,
+attendance table with zig-zag signature cells, Ketua Panitia signature block.
+
+Deliberately has no NIK column: a printed sheet circulates among attendees.
+"""
+from __future__ import annotations
+
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import (Flowable, KeepTogether, Paragraph, SimpleDocTemplate,
+                                Spacer, Table, TableStyle)
+
+from .common import (LIGHT, NAVY, AttendanceRow, DocHeader, Fonts, get_fonts,
+                     kop_flowables, numbered_canvas, para, style)
+
+MARGIN = 15 * mm
+# No | Nama | Instansi/Jabatan | Kelurahan | No. HP | Jam Hadir | Tanda Tangan (= 180 mm)
+COL_WIDTHS = [9 * mm, 41 * mm, 38 * mm, 24 * mm, 25 * mm, 13 * mm, 30 * mm]
+HEADINGS = ["No", "Nama", "Instansi/Jabatan", "Kelurahan", "No. HP", "Jam Hadir",
+            "Tanda Tangan"]
+ROW_HEIGHT = 7.5 * mm        # minimum room for a signature
+BLANK_ROW_HEIGHT = 9.5 * mm  # blank rows are written by hand
+TAIL_ROWS = 3                # rows kept on the page of the signature block
+DOTS = "." * 32
+
+
+class SignatureCell(Flowable):
+    """Tanda tangan cell content: "n." on the left half for odd rows and on the
+    right half for even rows (the usual Indonesian staggered layout)."""
+
+    def __init__(self, number: int, width: float, font: str, height: float = ROW_HEIGHT):
+        super().__init__()
+        self.number, self.width, self.height, self.font = number, width, height, font
+
+    def wrap(self, avail_width, avail_height):
+        return self.width, self.height
+
+    def draw(self):
+        x = 1.5 if self.number % 2 else self.width / 2 + 1.5
+        self.canv.setFont(self.font, 8)
+        self.canv.drawString(x, self.height / 2 - 1, f"{self.number}.")
+
+
+def _info_table(fonts: Fonts, width: float, items: list[tuple[str, str]]) -> Table:
+    label = style("lbl", fonts.sans, 10)
+    value = style("val", fonts.sans_bold, 10)
+    data = [[para(k, label), para(":", label), para(v, value)] for k, v in items]
+    t = Table(data, colWidths=[32 * mm, 4 * mm, width - 36 * mm], hAlign="LEFT")
+    t.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    ]))
+    return t
+
+
+def _body_rows(fonts: Fonts, rows: list[AttendanceRow], blank_rows: int) -> list[list]:
+    cell = style("td", fonts.cond, 8.5, leading=10)
+    centre = style("tdc", fonts.cond, 8.5, align=TA_CENTER, leading=10)
+    sig_w = COL_WIDTHS[-1] - 6  # minus cell padding
+    data: list[list] = []
+    for i, r in enumerate(rows, start=1):
+        data.append([para(str(i), centre), para(r.name, cell), para(r.instansi, cell),
+                     para(r.kelurahan, cell), para(r.phone_masked, cell),
+                     para(r.time_in, centre), SignatureCell(i, sig_w, fonts.cond)])
+    for i in range(len(rows) + 1, len(rows) + blank_rows + 1):  # room to write by hand
+        data.append([para(str(i), centre), "", "", "", "", "",
+                     SignatureCell(i, sig_w, fonts.cond, BLANK_ROW_HEIGHT)])
+    return data
+
+
+def _table(fonts: Fonts, body: list[list]) -> Table:
+    head = style("th", fonts.cond_bold, 8.5, align=TA_CENTER, leading=10)
+    data: list[list] = [[Paragraph(h, head) for h in HEADINGS]] + body
+    extra = []
+    if not body:
+        data.append([para("Belum ada data kehadiran.",
+                          style("empty", fonts.sans_italic, 9, align=TA_CENTER))]
+                    + [""] * 6)
+        extra = [("SPAN", (0, 1), (-1, 1)), ("TOPPADDING", (0, 1), (-1, 1), 8),
+                 ("BOTTOMPADDING", (0, 1), (-1, 1), 8)]
+    t = Table(data, colWidths=COL_WIDTHS, repeatRows=1)
+    t.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("BOX", (0, 0), (-1, -1), 0.9, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 0), LIGHT),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, 0), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, 0), 4),
+        ("TOPPADDING", (0, 1), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 1), (-1, -1), 1.5),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.9, colors.black),
+        *extra,
+    ]))
+    return t
+
+
+class _PageMark(Flowable):
+    """Zero-size flowable that records the page it lands on."""
+
+    def __init__(self):
+        super().__init__()
+        self.width = self.height = 0
+        self.page = 0
+
+    def draw(self):
+        self.page = self.canv.getPageNumber()
+
+
+def _signature_block(fonts: Fonts, header: DocHeader, name: str, nip: str,
+                     place_date: str) -> Table:
+    normal = style("sig", fonts.sans, 10, align=TA_CENTER)
+    bold = style("sigb", fonts.sans_bold, 10, align=TA_CENTER)
+    lines = [[para(place_date or f"{header.city}, {DOTS[:24]}", normal)],
+             [para("Ketua Panitia,", normal)],
+             [Spacer(1, 18 * mm)]]
+    if name:
+        lines.append([Paragraph(f"<u>{escape(name)}</u>", bold)])
+    else:
+        lines.append([para(f"( {DOTS}{DOTS[:8]} )", normal)])
+    if nip:
+        lines.append([para(f"NIP. {nip}", normal)])
+    t = Table(lines, colWidths=[75 * mm], hAlign="RIGHT")
+    t.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
+                           ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                           ("TOPPADDING", (0, 0), (-1, -1), 0),
+                           ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    return t
+
+
+def daftar_hadir_pdf(header: DocHeader, event_title: str, event_date: str, event_time: str,
+                     venue: str, organiser: str, rows: list[AttendanceRow], *,
+                     blank_rows: int = 0, ketua_panitia_name: str = "",
+                     ketua_panitia_nip: str = "", signed_place_date: str = "") -> bytes:
+    """Attendance sheet as PDF bytes. For a paper sign-in sheet pass rows=[] and
+    blank_rows=N; blank rows are numbered after any given rows."""
+    if blank_rows < 0:
+        raise ValueError("blank_rows must be >= 0")
+    fonts = get_fonts()
+    body = _body_rows(fonts, list(rows), blank_rows)
+    info = [("Kegiatan", event_title), ("Hari/Tanggal", event_date), ("Waktu", event_time),
+            ("Tempat", venue), ("Penyelenggara", organiser)]
+    sign = (ketua_panitia_name, ketua_panitia_nip, signed_place_date)
+    pdf, orphaned = _build(fonts, header, event_title, info, body, sign, tail=0)
+    if orphaned and len(body) > TAIL_ROWS:
+        # The signature block would stand alone on the last page: carry the last
+        # rows over with it (under a repeated header) so the page is not orphaned.
+        pdf, _ = _build(fonts, header, event_title, info, body, sign, tail=TAIL_ROWS)
+    return pdf
+
+
+def _build(fonts: Fonts, header: DocHeader, event_title: str, info: list, body: list,
+           sign: tuple[str, str, str], tail: int) -> tuple[bytes, bool]:
+    buf = BytesIO()
+    doc = SimpleDocTemplate(
+        buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=12 * mm,
+        bottomMargin=18 * mm, title=f"Daftar Hadir - {event_title}",
+        author=header.org_unit, subject="Daftar Hadir", creator=header.org_unit,
+        invariant=1)
+    end_mark, sign_mark = _PageMark(), _PageMark()
+    signature = [Spacer(1, 8 * mm), sign_mark, _signature_block(fonts, header, *sign)]
+    story = kop_flowables(header, doc.width, fonts) + [
+        Spacer(1, 5 * mm),
+        Paragraph("DAFTAR HADIR", style("title", fonts.sans_bold, 14, align=TA_CENTER,
+                                         color=NAVY, spaceAfter=4 * mm)),
+        _info_table(fonts, doc.width, info),
+        Spacer(1, 4 * mm),
+    ]
+    if tail:
+        story += [_table(fonts, body[:-tail]),
+                  KeepTogether([_table(fonts, body[-tail:]), *signature])]
+    else:
+        story += [_table(fonts, body), end_mark, KeepTogether(signature)]
+    footer = f"Daftar Hadir \u2014 {event_title}"
+    doc.build(story, canvasmaker=numbered_canvas(footer, fonts, MARGIN))
+    return buf.getvalue(), bool(end_mark.page and sign_mark.page > end_mark.page)

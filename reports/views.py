@@ -1,0 +1,2 @@
+"""Report pages."""
+from reports import bp  # noqa: F401

@@ -1,0 +1,51 @@
+"""Time helpers: the database stores naive UTC, people read WIB (Asia/Jakarta)."""
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+WIB = ZoneInfo("Asia/Jakarta")
+HARI = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+         "September", "Oktober", "November", "Desember"]
+
+
+def utcnow() -> datetime:
+    """Current time as naive UTC (the storage convention)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def to_wib(dt: datetime | None) -> datetime | None:
+    """Naive-UTC (or aware) datetime -> aware WIB datetime."""
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(WIB)
+
+
+def wib_to_utc(dt: datetime) -> datetime:
+    """A naive datetime typed by a user in WIB -> naive UTC for storage."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=WIB)
+    return dt.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def parse_iso_utc(value: str) -> datetime:
+    """Parse ISO 8601 (naive = UTC) into naive UTC. Raises ValueError."""
+    dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+    return dt
+
+
+def format_wib(dt: datetime | None, fmt: str = "long") -> str:
+    """Indonesian display of a stored UTC time: long = 'Sabtu, 28 November 2026 09.00 WIB'."""
+    if dt is None:
+        return "-"
+    w = to_wib(dt)
+    if fmt == "time":
+        return w.strftime("%H.%M")
+    if fmt == "date":
+        return f"{w.day} {BULAN[w.month - 1]} {w.year}"
+    if fmt == "short":
+        return f"{w.day:02d}/{w.month:02d}/{w.year} {w:%H.%M}"
+    return f"{HARI[w.weekday()]}, {w.day} {BULAN[w.month - 1]} {w.year} {w:%H.%M} WIB"
