@@ -1,5 +1,9 @@
-"""Import every model module so the metadata is complete (for create_all and Alembic)."""
-from auth.models import ApiToken, AuditEntry, Role, User  # noqa: F401
-from events.models import (AgendaItem, Certificate, CheckIn, DoorStaffGrant, Event,  # noqa: F401
-                           ProgramEnrollment, Registration, ScanRecord, Speaker, TrainingProgram)
-from relawan.models import Kecamatan, Kelurahan, Relawan, StatusChange  # noqa: F401
+"""Import every model module so the metadata is complete (for create_all and Alembic).
+
+A new model class only needs to live in one of these modules (or a module added here).
+"""
+import auth.models  # noqa: F401
+import events.checkin_models  # noqa: F401
+import events.models  # noqa: F401
+import relawan.models  # noqa: F401
+import reports.models  # noqa: F401

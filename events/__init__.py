@@ -3,4 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("events", __name__)
 
-from events import views  # noqa: E402,F401  (routes register on bp)
+# views.py imports the other event page modules; scanner.py the check-in pages.
+from events import scanner, views  # noqa: E402,F401  (routes register on bp)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -198,81 +198,4 @@ class Registration(db.Model):
     event: Mapped[Event] = relationship()
     relawan = relationship("Relawan")
     guest_kelurahan = relationship("Kelurahan")
-    check_in: Mapped["CheckIn | None"] = relationship(back_populates="registration", uselist=False)
-
-
-class CheckIn(db.Model):
-    """Exactly one check-in per registration, guaranteed by the unique constraint."""
-
-    __tablename__ = "check_in"
-    __table_args__ = (Index("ix_check_in_event_recorded", "event_id", "recorded_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), unique=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"))
-    scan_id: Mapped[str | None] = mapped_column(String(36), unique=True)
-    scanned_at: Mapped[datetime] = mapped_column(DateTime)   # device time (offline uploads)
-    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)  # server time
-    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    device: Mapped[str | None] = mapped_column(String(80))
-    method: Mapped[str] = mapped_column(String(10), default="qr")  # qr | manual | search
-
-    registration: Mapped[Registration] = relationship(back_populates="check_in")
-    by_user = relationship("User")
-
-
-class ScanRecord(db.Model):
-    """Every scan's first answer, keyed by the client's scan_id, so replays get the same body."""
-
-    __tablename__ = "scan_record"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    scan_id: Mapped[str] = mapped_column(String(36), unique=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
-    result: Mapped[str] = mapped_column(String(24))
-    http_status: Mapped[int] = mapped_column(Integer)
-    body: Mapped[dict] = mapped_column(JSON)
-    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class DoorStaffGrant(db.Model):
-    """Scan-only access for one user to one event, ending when the event ends."""
-
-    __tablename__ = "door_staff_grant"
-    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
-
-    event: Mapped[Event] = relationship()
-    user = relationship("User", foreign_keys=[user_id])
-
-
-class Certificate(db.Model):
-    """A certificate of completion or participation, verifiable at /sertifikat/<code>."""
-
-    __tablename__ = "certificate"
-    __table_args__ = (UniqueConstraint("program_id", "relawan_id", "role_label"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
-    number: Mapped[str] = mapped_column(String(60), unique=True)
-    name: Mapped[str] = mapped_column(String(120))  # snapshot, as printed
-    role_label: Mapped[str] = mapped_column(String(20), default="peserta")
-    program_id: Mapped[int | None] = mapped_column(ForeignKey("training_program.id"), index=True)
-    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"), index=True)
-    relawan_id: Mapped[int | None] = mapped_column(ForeignKey("relawan.id"), index=True)
-    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("speaker.id"))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    title: Mapped[str] = mapped_column(String(200))  # program or event title, snapshot
-    date_text: Mapped[str] = mapped_column(String(80))
-    hours: Mapped[float | None] = mapped_column()
-    issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
-    revoked_reason: Mapped[str | None] = mapped_column(Text)
-    details: Mapped[dict | None] = mapped_column(JSON)
+    check_in = relationship("CheckIn", back_populates="registration", uselist=False)
