@@ -12,14 +12,15 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from .common import NAVY, Badge, Fonts, draw_qr, get_fonts
+from .common import NAVY, Badge, Fonts, draw_qr, get_fonts, qr_matrix
 
 CARD_W, CARD_H = 90 * mm, 65 * mm
 COLS, ROWS = 2, 4
 GAP_X, GAP_Y = 6 * mm, 4 * mm
 TOP_BAND = 11 * mm
 ROLE_BAND = 10 * mm
-QR_SIZE = 38 * mm          # including the 4-module quiet zone
+QR_SYMBOL_MIN = 30.5 * mm  # the code itself, without its quiet zone
+QR_SIZE_RANGE = (38 * mm, 42 * mm)   # drawn size including the 4-module quiet zone
 PAD = 4 * mm
 
 ROLE_COLOURS = {
@@ -72,6 +73,15 @@ def _hard_wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return out
 
 
+def _qr_size(text: str) -> float:
+    """Drawn QR size so the symbol (quiet zone excluded) is >= QR_SYMBOL_MIN."""
+    if not text:
+        return QR_SIZE_RANGE[0]
+    n = len(qr_matrix(text))          # modules incl. 2 x 4 quiet zone
+    want = QR_SYMBOL_MIN * n / (n - 8)
+    return min(max(want, QR_SIZE_RANGE[0]), QR_SIZE_RANGE[1])
+
+
 def _draw_card(c: Canvas, b: Badge, x: float, y: float, fonts: Fonts) -> None:
     w, h = CARD_W, CARD_H
     c.saveState()
@@ -104,14 +114,15 @@ def _draw_card(c: Canvas, b: Badge, x: float, y: float, fonts: Fonts) -> None:
     c.drawText(t)
     # QR on the right of the middle area
     mid_bottom, mid_top = y + ROLE_BAND, y + h - TOP_BAND
-    qr_x = x + w - QR_SIZE - 1.5 * mm
-    qr_y = mid_bottom + (mid_top - mid_bottom - QR_SIZE) / 2
+    qr_size = _qr_size(b.qr_text)
+    qr_x = x + w - qr_size - 1.5 * mm
+    qr_y = mid_bottom + (mid_top - mid_bottom - qr_size) / 2
     if b.qr_text:
-        draw_qr(c, b.qr_text, qr_x, qr_y, QR_SIZE)
+        draw_qr(c, b.qr_text, qr_x, qr_y, qr_size)
     # name and instansi on the left
     text_w = qr_x - x - PAD + 2 * mm   # the QR's quiet zone is white space anyway
     top = mid_top - PAD
-    nsize, nlines = _fit_lines(b.name, fonts.sans_bold, text_w, 21 * mm, 17, 8, 3,
+    nsize, nlines = _fit_lines(b.name, fonts.sans_bold, text_w, 22 * mm, 17, 7.5, 4,
                                leading=1.12)
     c.setFillColor(colors.black)
     c.setFont(fonts.sans_bold, nsize)
