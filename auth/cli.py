@@ -42,7 +42,7 @@ def list_users():
 
 
 @users_cli.command("ensure-admin")
-@click.option("--email", default="admin@p2tp2a.local", show_default=True)
+@click.option("--email", default="admin@dp3akb.serangkota.go.id", show_default=True)
 def ensure_admin(email):
     """Create a first admin if none exists; prints its generated password once."""
     import secrets as _secrets

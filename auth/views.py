@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 import audit
 from auth import bp
@@ -158,8 +158,10 @@ def user_edit(user_id: int):
         except (InvalidEmail, InvalidPhone) as exc:
             form.form_errors.append(str(exc))
             return render_template("auth/user_form.html", form=form, user=user), 200
-        clash = db.session.scalar(select(User.id).where(
-            User.id != user.id, (User.email == email) | (User.phone == phone)))
+        conditions = [c for c in ((User.email == email) if email else None,
+                                  (User.phone == phone) if phone else None) if c is not None]
+        clash = conditions and db.session.scalar(
+            select(User.id).where(User.id != user.id, or_(*conditions)))
         if clash or not (email or phone):
             form.form_errors.append("Email atau nomor HP sudah dipakai akun lain, atau keduanya kosong.")
             return render_template("auth/user_form.html", form=form, user=user), 200
