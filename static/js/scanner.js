@@ -52,9 +52,9 @@ const TITLES = {
   wrong_event: '✗ Tiket acara lain',
   cancelled: '✗ Pendaftaran dibatalkan',
   invalid_code: '✗ Kode tidak dikenal',
-  queued: '⏳ Tersimpan offline',
+  queued: 'Tersimpan offline',
   queued_duplicate: '! Sudah dipindai',
-  undone: '↶ Check-in dibatalkan',
+  undone: 'Check-in dibatalkan',
   checking: 'Memeriksa tiket…',
   error: '✗ Gagal',
 };
@@ -370,6 +370,7 @@ function init(root) {
       if (first.by) parts.push(`oleh ${first.by}`);
       card.appendChild(el('p', 'result__first', parts.join(' ')));
     }
+    if (r.detail) card.appendChild(el('p', 'result__first', r.detail));
     if (r.result !== 'checking') card.appendChild(el('p', 'result__hint', 'Ketuk untuk menutup'));
     box.appendChild(card);
     box.hidden = false;
@@ -515,7 +516,7 @@ function init(root) {
       text = 'Offline';
       cls = 'net--offline';
     } else if (Date.now() < degradedUntil) {
-      text = 'Koneksi lemah';
+      text = 'Online (koneksi lemah)';
       cls = 'net--weak';
     } else {
       text = 'Online';
@@ -649,7 +650,8 @@ function init(root) {
         result: 'queued_duplicate',
         message: DEFAULT_MESSAGES.queued_duplicate,
         attendee: null,
-        first_check_in: { at: dup.scanned_at, by: dup.device },
+        first_check_in: null,
+        detail: `Dipindai ${formatWib(dup.scanned_at)}${dup.device ? ` di ${dup.device}` : ''}, belum terkirim ke server.`,
         checkin_id: null,
         scan_id: dup.scan_id,
         code: text,
