@@ -1,0 +1,155 @@
+"""Check-in endpoints: scan, stats, registrant search, undo, scannable events."""
+from __future__ import annotations
+
+import uuid
+
+from flask import g, jsonify, request
+
+from events import checkin as service
+from events.api import bp
+from events.api_auth import api_login_required, error
+from events.checkin.access import can_scan, can_undo, scannable_events
+from events.checkin.codes import MAX_CODE_LENGTH
+from events.checkin.queries import search, search_item, stats
+from events.models import Event
+from extensions import db
+from timeutil import parse_iso_utc, to_wib
+
+MAX_DEVICE_LENGTH = 80
+MAX_QUERY_LENGTH = 100
+
+
+class BadBody(Exception):
+    """A malformed request body; the message is Indonesian."""
+
+
+def _event_or_error(event_id: int):
+    event = db.session.get(Event, event_id)
+    if event is None:
+        return None, error(404, "not_found", "Acara tidak ditemukan.")
+    if not can_scan(g.api_user, event.id):
+        return None, error(403, "forbidden", "Anda tidak memiliki akses pemindai untuk acara ini.")
+    return event, None
+
+
+def _optional_str(body: dict, key: str, max_len: int, label: str) -> str | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadBody(f"{label} harus berupa teks.")
+    value = value.strip()
+    if len(value) > max_len:
+        raise BadBody(f"{label} terlalu panjang (maksimal {max_len} karakter).")
+    return value or None
+
+
+def parse_scan(body) -> dict:
+    """Validate a check-in body; raises BadBody with an Indonesian message."""
+    if not isinstance(body, dict):
+        raise BadBody("Isi permintaan harus berupa objek JSON.")
+    code = body.get("code")
+    if code is None:
+        raise BadBody("Kolom 'code' (isi QR yang dipindai) wajib diisi.")
+    if not isinstance(code, str):
+        raise BadBody("Kolom 'code' harus berupa teks.")
+    if not code.strip():
+        raise BadBody("Kolom 'code' kosong.")
+    if len(code) > MAX_CODE_LENGTH:
+        raise BadBody(f"Kolom 'code' terlalu panjang (maksimal {MAX_CODE_LENGTH} karakter).")
+    scan_id = body.get("scan_id")
+    if scan_id is None:
+        raise BadBody("Kolom 'scan_id' (UUID buatan perangkat) wajib diisi.")
+    if not isinstance(scan_id, str) or len(scan_id) > 45:
+        raise BadBody("Kolom 'scan_id' harus berupa UUID.")
+    try:
+        scan_id = str(uuid.UUID(scan_id))
+    except ValueError:
+        raise BadBody("Kolom 'scan_id' harus berupa UUID, mis. "
+                      "'3f2b8a4e-1c2d-4e5f-9a8b-7c6d5e4f3a2b'.") from None
+    scanned_raw = body.get("scanned_at")
+    scanned_at = None
+    if scanned_raw is not None:
+        if not isinstance(scanned_raw, str) or len(scanned_raw) > 40:
+            raise BadBody("Kolom 'scanned_at' harus berupa waktu ISO 8601.")
+        try:
+            scanned_at = parse_iso_utc(scanned_raw.strip())
+        except (ValueError, OverflowError):
+            raise BadBody("Kolom 'scanned_at' harus berupa waktu ISO 8601, "
+                          "mis. '2026-11-28T09:15:00+07:00'.") from None
+    device = _optional_str(body, "device", MAX_DEVICE_LENGTH, "Kolom 'device'")
+    method = body.get("method")
+    if method is not None and method not in service.METHODS:
+        raise BadBody("Kolom 'method' harus salah satu dari: qr, search, manual.")
+    return {"code": code, "scan_id": scan_id, "scanned_at": scanned_at, "device": device,
+            "method": method or "qr"}
+
+
+@bp.post("/events/<int:event_id>/checkins")
+@api_login_required
+def check_in(event_id: int):
+    """Record one scan; answers with the outcome (replays of a scan_id get the first answer)."""
+    event, failure = _event_or_error(event_id)
+    if failure:
+        return failure
+    try:
+        scan = parse_scan(request.get_json(silent=True))
+    except BadBody as exc:
+        return error(400, "bad_request", str(exc))
+    outcome = service.check_in(event, scan["code"], by_user=g.api_user, scan_id=scan["scan_id"],
+                               scanned_at=scan["scanned_at"], device=scan["device"],
+                               method=scan["method"])
+    db.session.commit()
+    return jsonify(outcome.body), outcome.http_status
+
+
+@bp.get("/events/<int:event_id>/stats")
+@api_login_required
+def event_stats(event_id: int):
+    """Registered, checked in, and check-ins per hour (WIB) for the live counter."""
+    event, failure = _event_or_error(event_id)
+    if failure:
+        return failure
+    return jsonify(stats(event.id))
+
+
+@bp.get("/events/<int:event_id>/registrations")
+@api_login_required
+def registrations(event_id: int):
+    """Confirmed registrants whose name or phone matches `q` (door search)."""
+    event, failure = _event_or_error(event_id)
+    if failure:
+        return failure
+    q = request.args.get("q", "")
+    if len(q) > MAX_QUERY_LENGTH:
+        return error(400, "bad_request", f"Kata kunci terlalu panjang (maksimal {MAX_QUERY_LENGTH}).")
+    if len(q.strip()) < 2:
+        return jsonify({"items": [], "message": "Ketik minimal 2 huruf nama atau angka nomor HP."})
+    return jsonify({"items": [search_item(r) for r in search(event.id, q)], "message": None})
+
+
+@bp.delete("/checkins/<int:checkin_id>")
+@api_login_required
+def undo_check_in(checkin_id: int):
+    """Undo a check-in (panitia and admin only); written to the audit log."""
+    if not can_undo(g.api_user):
+        return error(403, "forbidden", "Hanya panitia atau admin yang dapat membatalkan check-in.")
+    try:
+        body = service.undo(checkin_id, by_user=g.api_user)
+    except service.CheckInError as exc:
+        return error(404, "not_found", exc.message)
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.get("/events")
+@api_login_required
+def events():
+    """Events the caller may scan (running now or in the next two weeks)."""
+    items = [{"id": e.id, "title": e.title, "kind": e.kind, "venue_name": e.venue_name,
+              "starts_at": to_wib(e.starts_at).isoformat(timespec="seconds"),
+              "ends_at": to_wib(e.ends_at).isoformat(timespec="seconds")}
+             for e in scannable_events(g.api_user)]
+    return jsonify({"items": items})
+
+

@@ -1,0 +1,76 @@
+"""Bodies of check-in answers: the Indonesian sentence, attendee and first check-in."""
+from __future__ import annotations
+
+from timeutil import format_wib, to_wib
+
+
+def attendee_of(reg) -> dict:
+    """{"name", "instansi"} of a registration (relawan or guest)."""
+    if reg is None:
+        return None
+    relawan = reg.relawan
+    if relawan is not None:
+        return {"name": relawan.full_name,
+                "instansi": relawan.organisation_detail or relawan.organisation or None}
+    return {"name": reg.guest_name or "-", "instansi": reg.guest_instansi or None}
+
+
+def first_check_in_of(row) -> dict:
+    """When (WIB, ISO 8601) and by whom (user name and device) a registration first checked in."""
+    who = row.by_user.name if row.by_user is not None else "sistem"
+    by = f"{who} ({row.device})" if row.device else who
+    return {"at": to_wib(row.recorded_at).isoformat(timespec="seconds"),
+            "scanned_at": to_wib(row.scanned_at).isoformat(timespec="seconds"),
+            "by": by, "device": row.device, "method": row.method}
+
+
+def _name(extra) -> str:
+    attendee = extra.get("attendee") or {}
+    return attendee.get("name") or "Peserta"
+
+
+def message_for(result: str, extra: dict) -> str:
+    """The sentence shown to the door staff."""
+    name = _name(extra)
+    if result == "checked_in":
+        if extra.get("walk_in"):
+            return f"{name} didaftarkan sebagai peserta walk-in dan kehadirannya tercatat."
+        return f"Selamat datang, {name}. Kehadiran tercatat."
+    if result == "already_checked_in":
+        first = extra.get("first_check_in")
+        if first:
+            from timeutil import parse_iso_utc
+            when = format_wib(parse_iso_utc(first["at"]), "short")
+            return f"{name} sudah check-in pada {when} WIB oleh {first['by']}."
+        return f"{name} sudah check-in sebelumnya."
+    if result == "wrong_event":
+        other = extra.get("other_event")
+        if other is not None:
+            return (f"Tiket ini untuk acara lain: «{other.title}», "
+                    f"{format_wib(other.starts_at, 'date')}.")
+        return "Tiket ini untuk acara lain."
+    if result == "cancelled":
+        return f"Pendaftaran {name} untuk acara ini sudah dibatalkan."
+    if result == "not_registered":
+        if extra.get("waitlisted"):
+            return f"{name} masih di daftar tunggu dan belum mendapat kursi di acara ini."
+        if extra.get("reason"):
+            return f"{name} tidak terdaftar di acara ini. {extra['reason']}"
+        return f"{name} tidak terdaftar di acara ini."
+    return "Kode QR tidak dikenal. Pastikan yang dipindai adalah tiket atau kartu relawan P2TP2A."
+
+
+def body_for(result: str, status: int, extra: dict):
+    """A ScanOutcome with the full JSON body for `result`."""
+    from events.checkin import ScanOutcome
+
+    body = {"result": result, "message": message_for(result, extra),
+            "attendee": extra.get("attendee"), "first_check_in": extra.get("first_check_in"),
+            "checkin_id": extra.get("checkin_id")}
+    if result == "checked_in":
+        body["walk_in"] = bool(extra.get("walk_in"))
+    if result == "wrong_event" and extra.get("other_event") is not None:
+        other = extra["other_event"]
+        body["ticket_event"] = {"id": other.id, "title": other.title,
+                                "starts_at": to_wib(other.starts_at).isoformat(timespec="seconds")}
+    return ScanOutcome(result, status, body)

@@ -1,0 +1,194 @@
+"""OpenAPI 3.0 description of /api/v1, served at /api/v1/openapi.json.
+
+Kept true by tests/events/test_api_openapi.py, which runs schemathesis against the app.
+"""
+from __future__ import annotations
+
+from events.api_checkin import MAX_DEVICE_LENGTH, MAX_QUERY_LENGTH
+from events.checkin.codes import MAX_CODE_LENGTH
+
+RESULTS = ["checked_in", "already_checked_in", "invalid_code", "not_registered", "wrong_event",
+           "cancelled"]
+ERRORS = ["bad_request", "unauthorized", "forbidden", "not_found", "error"]
+
+
+def _nullable(schema: dict) -> dict:
+    return {**schema, "nullable": True}
+
+
+ATTENDEE = {"type": "object", "nullable": True, "required": ["name", "instansi"],
+            "properties": {"name": {"type": "string"},
+                           "instansi": _nullable({"type": "string"})}}
+FIRST = {"type": "object", "nullable": True, "required": ["at", "by"],
+         "description": "The first check-in of this registration: server time (WIB) and who.",
+         "properties": {"at": {"type": "string", "format": "date-time"},
+                        "scanned_at": {"type": "string", "format": "date-time"},
+                        "by": {"type": "string", "description": "User name and device."},
+                        "device": _nullable({"type": "string"}),
+                        "method": {"type": "string", "enum": ["qr", "search", "manual"]}}}
+CHECKIN_RESULT = {
+    "type": "object",
+    "required": ["result", "message", "attendee", "first_check_in", "checkin_id"],
+    "properties": {
+        "result": {"type": "string", "enum": RESULTS},
+        "message": {"type": "string", "description": "An Indonesian sentence for the door staff."},
+        "attendee": {"$ref": "#/components/schemas/Attendee"},
+        "first_check_in": {"$ref": "#/components/schemas/FirstCheckIn"},
+        "checkin_id": {"type": "integer", "nullable": True,
+                       "description": "The CheckIn row (new one for checked_in, the first one for "
+                                      "already_checked_in), usable for undo."},
+        "walk_in": {"type": "boolean", "description": "checked_in only: registered at the door."},
+        "ticket_event": {"type": "object", "description": "wrong_event only: the ticket's event.",
+                         "properties": {"id": {"type": "integer"}, "title": {"type": "string"},
+                                        "starts_at": {"type": "string", "format": "date-time"}}},
+    },
+}
+ERROR = {
+    "type": "object", "required": ["result", "message", "attendee", "first_check_in"],
+    "properties": {"result": {"type": "string", "enum": ERRORS},
+                   "message": {"type": "string", "description": "Indonesian explanation."},
+                   "attendee": {"type": "object", "nullable": True},
+                   "first_check_in": {"type": "object", "nullable": True}},
+}
+
+
+def _json(ref: str, description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
+def _errors(*codes: int) -> dict:
+    text = {400: "Malformed request (body or query).", 401: "No or invalid credentials.",
+            403: "Role may not do this, or CSRF token missing for cookie auth.",
+            404: "Unknown event or check-in.", 405: "Method not allowed.",
+            429: "Too many requests."}
+    return {str(c): _json("Error", text[c]) for c in codes}
+
+
+EVENT_ID = {"name": "event_id", "in": "path", "required": True,
+            "schema": {"type": "integer", "minimum": 1}}
+
+
+def spec() -> dict:
+    """The document (a fresh dict each call)."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "P2TP2A Kota Serang — API check-in", "version": "1.0.0",
+                 "description": "Check-in for door scanners and integrations. Every answer is "
+                                "JSON; messages are Indonesian. A replayed scan_id returns the "
+                                "first answer (same status and body)."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearerAuth": []}, {"cookieAuth": [], "csrfHeader": []}],
+        "paths": {
+            "/events": {"get": {
+                "operationId": "listScannableEvents", "summary": "Events the caller may scan",
+                "responses": {"200": {"description": "Events running now or within two weeks.",
+                                      "content": {"application/json": {"schema": {
+                                          "type": "object", "required": ["items"],
+                                          "properties": {"items": {"type": "array", "items": {
+                                              "$ref": "#/components/schemas/Event"}}}}}}},
+                              **_errors(401)}}},
+            "/events/{event_id}/checkins": {"post": {
+                "operationId": "checkIn", "summary": "Record one scan",
+                "parameters": [EVENT_ID],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Scan"}}}},
+                "responses": {
+                    "201": _json("CheckInResult", "checked_in"),
+                    "200": _json("CheckInResult", "already_checked_in (or a replay of a scan_id "
+                                                  "whose first answer was 200)"),
+                    "404": {"description": "invalid_code (CheckInResult), or unknown event (Error)",
+                            "content": {"application/json": {"schema": {"oneOf": [
+                                {"$ref": "#/components/schemas/CheckInResult"},
+                                {"$ref": "#/components/schemas/Error"}]}}}},
+                    "409": _json("CheckInResult", "not_registered, wrong_event or cancelled"),
+                    **_errors(400, 401, 403)}}},
+            "/events/{event_id}/stats": {"get": {
+                "operationId": "eventStats", "summary": "Live counter",
+                "parameters": [EVENT_ID],
+                "responses": {"200": _json("Stats", "Counts."), **_errors(401, 403, 404)}}},
+            "/events/{event_id}/registrations": {"get": {
+                "operationId": "searchRegistrations",
+                "summary": "Find confirmed registrants by name or phone (door search)",
+                "parameters": [EVENT_ID, {
+                    "name": "q", "in": "query", "required": False,
+                    "description": "At least 2 characters of a name or phone number; shorter "
+                                   "gives an empty list with a hint.",
+                    "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH}}],
+                "responses": {"200": _json("RegistrationList", "Up to 20 matches."),
+                              **_errors(400, 401, 403, 404)}}},
+            "/checkins/{checkin_id}": {"delete": {
+                "operationId": "undoCheckIn", "summary": "Undo a check-in (panitia, admin)",
+                "description": "Deletes the check-in and writes it to the audit log. Scan "
+                               "replays keep returning their first answer.",
+                "parameters": [{"name": "checkin_id", "in": "path", "required": True,
+                                "schema": {"type": "integer", "minimum": 1}}],
+                "responses": {"200": _json("Undone", "Undone."), **_errors(401, 403, 404)}}},
+        },
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer",
+                               "description": "`flask --app app tokens create --user EMAIL "
+                                              "--name \"HP pintu 1\"` or the Token API page."},
+                "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session"},
+                "csrfHeader": {"type": "apiKey", "in": "header", "name": "X-CSRFToken",
+                               "description": "Required with cookieAuth on POST and DELETE."},
+            },
+            "schemas": {
+                "Scan": {"type": "object", "required": ["code", "scan_id"], "properties": {
+                    "code": {"type": "string", "minLength": 1, "maxLength": MAX_CODE_LENGTH,
+                             "description": "Scanned text: the full ticket or card URL "
+                                            "(…/t/<token>) or the bare token.",
+                             "pattern": r"\S"},
+                    "scan_id": {"type": "string", "format": "uuid",
+                                "description": "Made by the device once per scan; replays "
+                                               "return the first answer."},
+                    "scanned_at": {"type": "string", "format": "date-time", "nullable": True,
+                                   "maxLength": 40,
+                                   "description": "Device time of the scan (offline uploads)."},
+                    "device": {"type": "string", "nullable": True,
+                               "maxLength": MAX_DEVICE_LENGTH},
+                    "method": {"type": "string", "nullable": True,
+                               "enum": ["qr", "search", "manual"]}}},
+                "Attendee": ATTENDEE,
+                "FirstCheckIn": FIRST,
+                "CheckInResult": CHECKIN_RESULT,
+                "Error": ERROR,
+                "Stats": {"type": "object", "required": ["registered", "checked_in", "by_hour"],
+                          "properties": {
+                              "event_id": {"type": "integer"},
+                              "registered": {"type": "integer", "minimum": 0},
+                              "checked_in": {"type": "integer", "minimum": 0},
+                              "by_hour": {"type": "array", "items": {
+                                  "type": "object", "required": ["hour", "count"],
+                                  "properties": {"hour": {"type": "string",
+                                                          "description": "Start of the hour, WIB."},
+                                                 "count": {"type": "integer", "minimum": 0}}}}}},
+                "RegistrationList": {"type": "object", "required": ["items"], "properties": {
+                    "message": {"type": "string", "nullable": True},
+                    "items": {"type": "array", "items": {
+                        "type": "object",
+                        "required": ["registration_id", "token", "name", "instansi",
+                                     "phone_masked", "checked_in"],
+                        "properties": {
+                            "registration_id": {"type": "integer"},
+                            "token": {"type": "string", "description": "Send as `code`."},
+                            "name": {"type": "string"},
+                            "instansi": {"type": "string", "nullable": True},
+                            "phone_masked": {"type": "string", "nullable": True},
+                            "checked_in": {"type": "boolean"},
+                            "status": {"type": "string"}}}}}},
+                "Undone": {"type": "object", "required": ["result", "message"], "properties": {
+                    "result": {"type": "string", "enum": ["undone"]},
+                    "message": {"type": "string"},
+                    "checkin_id": {"type": "integer"},
+                    "attendee": {"$ref": "#/components/schemas/Attendee"},
+                    "first_check_in": {"type": "object", "nullable": True}}},
+                "Event": {"type": "object", "required": ["id", "title"], "properties": {
+                    "id": {"type": "integer"}, "title": {"type": "string"},
+                    "kind": {"type": "string"}, "venue_name": {"type": "string"},
+                    "starts_at": {"type": "string", "format": "date-time"},
+                    "ends_at": {"type": "string", "format": "date-time"}}},
+            },
+        },
+    }
