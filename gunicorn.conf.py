@@ -1,0 +1,64 @@
+"""gunicorn settings for `make serve` and the systemd unit (docs/deploy.md).
+
+Everything can be overridden from the environment, so one file serves a laptop, one server, or
+several app servers behind a load balancer:
+
+  GUNICORN_BIND      address to listen on (default 127.0.0.1:8000; nginx proxies to it)
+  WEB_CONCURRENCY    worker processes (default 2 x CPU cores + 1, at most GUNICORN_MAX_WORKERS)
+  GUNICORN_MAX_WORKERS  cap for the default (8): each worker holds its own DB connection pool
+  GUNICORN_THREADS   threads per worker (default 4): requests mostly wait on the database
+  GUNICORN_TIMEOUT   seconds before a stuck worker is killed and replaced (default 30)
+  GUNICORN_ACCESSLOG "-" for stderr (default; journald keeps it), a file path, or "off"
+
+The access log is one JSON line per request with the X-Request-ID the app puts on every
+response, so it joins with the application's own JSON log lines (helpers/logging.py).
+"""
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
+_max_workers = _int("GUNICORN_MAX_WORKERS", 8)
+workers = _int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, _max_workers))
+threads = _int("GUNICORN_THREADS", 4)
+worker_class = "gthread"
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so a slow leak cannot grow for weeks; jitter avoids all at once.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
+max_requests_jitter = 500
+# Workers import the app themselves: each opens its own database connections after the fork.
+preload_app = False
+# nginx on the same host (or the load balancer's address) may set X-Forwarded-*; the app's
+# ProxyFix (BEHIND_PROXY=1) reads them. Only trust the proxy's address.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+proxy_allow_ips = forwarded_allow_ips
+
+_access = os.environ.get("GUNICORN_ACCESSLOG", "-")
+accesslog = None if _access == "off" else _access
+errorlog = "-"
+# The app writes its own JSON access line (with user id) only when gunicorn's is off, so each
+# request is logged once.
+os.environ.setdefault("LOG_APP_ACCESS", "0" if accesslog else "1")
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# JSON line per request. %({x-request-id}o)s is the response header set by helpers/security.py.
+access_log_format = (
+    '{"ts": "%(t)s", "logger": "gunicorn.access", "request_id": "%({x-request-id}o)s", '
+    '"remote_addr": "%(h)s", "forwarded_for": "%({x-forwarded-for}i)s", "method": "%(m)s", '
+    '"path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, '
+    '"user_agent": "%(a)s"}'
+)
+# Shorter than the default: process title shows in `ps` and systemd's status.
+proc_name = "p2tp2a-relawan"
+
+
+def when_ready(server):
+    server.log.info("gunicorn siap: %s worker(s) x %s thread(s) di %s", workers, threads, ", ".join(bind))
