@@ -1,2 +1,70 @@
-"""Relawan pages (sign-up, screening, self-service)."""
-from relawan import bp  # noqa: F401
+"""Relawan pages: public sign-up here; screening and self-service in their own modules."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user
+from sqlalchemy import select
+
+from extensions import db, limiter
+from relawan import bp, services
+from relawan import screening, selfservice  # noqa: F401  (their routes register on bp)
+from relawan.consent import consent_text, current_version
+from relawan.forms import SignUpForm
+from relawan.models import Kelurahan
+from relawan.wilayah import grouped_choices, normalise_name, search_keys
+
+
+def kelurahan_codes() -> list[str]:
+    """Every known kelurahan code (the only values the kelurahan select accepts)."""
+    return list(db.session.scalars(select(Kelurahan.kode).order_by(Kelurahan.kode)))
+
+
+def kelurahan_groups() -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """[(kecamatan, [(kode, nama, search keys)])]: keys hold spelling variants for signup.js."""
+    groups = []
+    for kecamatan, rows in grouped_choices():
+        kec_key = normalise_name(kecamatan)
+        groups.append((kecamatan, [
+            (kode, nama, " ".join(dict.fromkeys([normalise_name(k) for k in search_keys(nama)] + [kec_key])))
+            for kode, nama in rows]))
+    return groups
+
+
+def _after_login_url() -> str:
+    from auth.views import home_for
+    return home_for(current_user)
+
+
+@bp.route("/daftar", methods=["GET", "POST"])
+@limiter.limit("5 per minute; 30 per hour", methods=["POST"])
+def sign_up():
+    """Public calon relawan sign-up (mobile first)."""
+    if current_user.is_authenticated:
+        return redirect(_after_login_url())
+    form = SignUpForm(kelurahan_codes=kelurahan_codes())
+    if request.method == "POST" and form.validate_on_submit():
+        values = form.profile_values()
+        data = services.SignUpData(**values, nik=form.clean["nik"], password=form.password.data,
+                                   consent_version=form.consent_version.data)
+        try:
+            relawan = services.sign_up(data)
+            db.session.commit()
+        except services.DuplicateRelawan as exc:
+            db.session.rollback()
+            fields = exc.fields or services.find_duplicates(nik=data.nik, phone=data.phone,
+                                                            email=data.email)
+            for name, message in fields.items():
+                getattr(form, name).errors.append(message)
+            if not fields:
+                form.form_errors.append(str(exc))
+        else:
+            login_user(relawan.user)
+            flash("Pendaftaran berhasil. Data Anda akan diperiksa panitia; pantau statusnya di sini.",
+                  "success")
+            for warning in form.warnings:
+                flash(warning, "warning")
+            return redirect(url_for("relawan.home"))
+    # Always offer the current consent text, also after a failed or tampered submission.
+    form.consent_version.data = current_version()
+    return render_template("relawan/sign_up.html", form=form, groups=kelurahan_groups(),
+                           consent=consent_text())

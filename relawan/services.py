@@ -1,0 +1,228 @@
+"""Relawan rules: sign-up, the status workflow, profile changes.
+
+Services add and flush but never commit; the view (or CLI) commits once. Domain errors carry
+Indonesian messages. Other modules call `change_status` (e.g. training moves a relawan
+terverifikasi -> dalam_pelatihan -> aktif).
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+import audit
+from auth.models import Role, User
+from extensions import db
+from relawan.models import STATUS_LABELS, Relawan, RelawanStatus, StatusChange
+from relawan.validators import InvalidNik, nik_mismatch_warnings, parse_nik
+from timeutil import utcnow
+
+S = RelawanStatus
+# The workflow of issue 2: calon -> terverifikasi -> dalam_pelatihan -> aktif, plus ditolak and
+# nonaktif; nonaktif can be reactivated (back to terverifikasi), ditolak can be re-screened.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    S.CALON: (S.TERVERIFIKASI, S.DITOLAK),
+    S.TERVERIFIKASI: (S.DALAM_PELATIHAN, S.DITOLAK, S.NONAKTIF),
+    S.DALAM_PELATIHAN: (S.AKTIF, S.NONAKTIF),
+    S.AKTIF: (S.NONAKTIF,),
+    S.NONAKTIF: (S.TERVERIFIKASI,),
+    S.DITOLAK: (S.CALON,),
+}
+# The happy path shown as steps on the relawan's home page.
+STEPS = (S.CALON, S.TERVERIFIKASI, S.DALAM_PELATIHAN, S.AKTIF)
+
+
+class RelawanError(ValueError):
+    """A relawan rule was broken; the message is Indonesian."""
+
+
+class InvalidTransition(RelawanError):
+    """The requested status change is not allowed from the current status."""
+
+
+class DuplicateRelawan(RelawanError):
+    """NIK, phone or email already belongs to someone; `fields` maps field name -> message."""
+
+    def __init__(self, fields: dict[str, str] | None = None):
+        self.fields = fields or {}
+        super().__init__(" ".join(self.fields.values()) or
+                         "Data yang sama sudah terdaftar (NIK, nomor HP, atau email).")
+
+
+def label(status: str) -> str:
+    """Indonesian label of a status value."""
+    try:
+        return STATUS_LABELS[RelawanStatus(status)]
+    except ValueError:
+        return status
+
+
+def allowed_transitions(status: str) -> tuple[str, ...]:
+    """Statuses reachable from `status`."""
+    return TRANSITIONS.get(status, ())
+
+
+def change_status(relawan: Relawan, to: str, by_user: User | None, note: str | None = None) -> StatusChange:
+    """Move `relawan` to status `to`, writing a history row and an audit entry."""
+    if relawan.anonymized_at is not None:
+        raise InvalidTransition("Data relawan ini sudah dihapus; statusnya tidak dapat diubah.")
+    if to not in allowed_transitions(relawan.status):
+        raise InvalidTransition(
+            f"Status tidak dapat diubah dari {label(relawan.status)} ke {label(to)}.")
+    note = (note or "").strip() or None
+    change = StatusChange(relawan=relawan, from_status=relawan.status, to_status=to,
+                          by_user_id=getattr(by_user, "id", None), note=note, at=utcnow())
+    db.session.add(change)
+    old = relawan.status
+    relawan.status = to
+    relawan.status_changed_at = change.at
+    audit.record("relawan_status", relawan, user=by_user,
+                 details={"from": old, "to": to}, note=note)
+    db.session.flush()
+    return change
+
+
+def approve(relawan: Relawan, by_user: User, note: str | None = None) -> StatusChange:
+    """Screening: calon -> terverifikasi."""
+    if relawan.status != S.CALON:
+        raise InvalidTransition("Hanya calon relawan yang dapat disetujui.")
+    return change_status(relawan, S.TERVERIFIKASI, by_user, note or "Lolos seleksi administrasi.")
+
+
+def reject(relawan: Relawan, by_user: User, reason: str) -> StatusChange:
+    """Screening: reject with a reason (required, shown to the relawan)."""
+    if not (reason or "").strip():
+        raise RelawanError("Alasan penolakan wajib diisi.")
+    return change_status(relawan, S.DITOLAK, by_user, reason)
+
+
+def bulk_approve(relawan_list: list[Relawan], by_user: User) -> tuple[int, int]:
+    """Approve every calon in the list; others are skipped. Returns (approved, skipped)."""
+    approved = skipped = 0
+    for relawan in relawan_list:
+        if relawan.status == S.CALON and relawan.anonymized_at is None:
+            change_status(relawan, S.TERVERIFIKASI, by_user, "Disetujui bersama (massal).")
+            approved += 1
+        else:
+            skipped += 1
+    return approved, skipped
+
+
+def find_duplicates(*, nik: str | None = None, phone: str | None = None, email: str | None = None,
+                    exclude_user_id: int | None = None) -> dict[str, str]:
+    """Field -> message for each of NIK, phone, email that is already registered."""
+    found: dict[str, str] = {}
+    if nik and db.session.scalar(select(Relawan.id).where(Relawan.nik == nik)):
+        found["nik"] = "NIK ini sudah terdaftar. Silakan masuk dengan akun Anda."
+    for field, value, column, message in (
+            ("phone", phone, User.phone, "Nomor HP ini sudah dipakai akun lain."),
+            ("email", email, User.email, "Email ini sudah dipakai akun lain.")):
+        if not value:
+            continue
+        stmt = select(User.id).where(column == value)
+        if exclude_user_id is not None:
+            stmt = stmt.where(User.id != exclude_user_id)
+        if db.session.scalar(stmt):
+            found[field] = message
+    return found
+
+
+@dataclass
+class SignUpData:
+    """Validated, normalised sign-up input (phone in E.164, email lower-case, NIK digits only)."""
+
+    full_name: str
+    nik: str
+    gender: str
+    birth_date: date
+    phone: str
+    email: str | None
+    address: str
+    kelurahan_kode: str
+    occupation: str
+    education: str
+    organisation: str
+    organisation_detail: str | None
+    motivation: str
+    availability: str
+    password: str
+    consent_version: str
+
+
+def sign_up(data: SignUpData) -> Relawan:
+    """Create the relawan account (role relawan) and a Relawan with status calon.
+
+    The unique constraints on NIK, phone and email are the real guard; the look-up before the
+    insert only gives nicer field messages.
+    """
+    duplicates = find_duplicates(nik=data.nik, phone=data.phone, email=data.email)
+    if duplicates:
+        raise DuplicateRelawan(duplicates)
+    now = utcnow()
+    user = User(name=data.full_name, email=data.email, phone=data.phone, role=Role.RELAWAN)
+    user.set_password(data.password)
+    relawan = Relawan(
+        user=user, full_name=data.full_name, nik=data.nik, gender=data.gender,
+        birth_date=data.birth_date, address=data.address, kelurahan_kode=data.kelurahan_kode,
+        occupation=data.occupation, education=data.education, organisation=data.organisation,
+        organisation_detail=data.organisation_detail, motivation=data.motivation,
+        availability=data.availability, status=S.CALON, consent_version=data.consent_version,
+        consent_at=now, card_token=secrets.token_urlsafe(24), created_at=now,
+        status_changed_at=now)
+    db.session.add_all([user, relawan])
+    db.session.add(StatusChange(relawan=relawan, from_status=None, to_status=S.CALON, at=now,
+                                by_user=user, note="Pendaftaran online."))
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise DuplicateRelawan() from exc
+    audit.record("relawan_signed_up", relawan, user=user,
+                 details={"consent_version": data.consent_version})
+    db.session.flush()
+    return relawan
+
+
+PROFILE_FIELDS = ("full_name", "gender", "birth_date", "phone", "email", "address", "kelurahan_kode",
+                  "occupation", "education", "organisation", "organisation_detail", "motivation",
+                  "availability")
+
+
+def update_profile(relawan: Relawan, changes: dict) -> list[str]:
+    """Apply validated profile changes (NIK is not editable here). Returns changed field names."""
+    user = relawan.user
+    duplicates = find_duplicates(phone=changes.get("phone"), email=changes.get("email"),
+                                 exclude_user_id=user.id)
+    if duplicates:
+        raise DuplicateRelawan(duplicates)
+    changed = []
+    for field in PROFILE_FIELDS:
+        if field not in changes:
+            continue
+        target = user if field in ("phone", "email") else relawan
+        if getattr(target, field) != changes[field]:
+            setattr(target, field, changes[field])
+            changed.append(field)
+    if "full_name" in changed:
+        user.name = relawan.full_name
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise DuplicateRelawan() from exc
+    if changed:
+        # Field names only: the audit log must not become a second copy of the personal data.
+        audit.record("relawan_profile_updated", relawan, details={"fields": changed})
+    return changed
+
+
+def nik_warnings(relawan: Relawan) -> list[str]:
+    """Warnings when the NIK disagrees with the recorded birth date or gender (never an error)."""
+    if not relawan.nik:
+        return []
+    try:
+        info = parse_nik(relawan.nik)
+    except InvalidNik as exc:
+        return [f"NIK tidak sesuai format: {exc}"]
+    return nik_mismatch_warnings(info, relawan.birth_date, relawan.gender)

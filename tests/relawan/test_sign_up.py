@@ -1,0 +1,172 @@
+"""Public sign-up: happy path, each field error, duplicates, NIK warnings."""
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from auth.models import Role, User
+from extensions import db
+from relawan import services
+from relawan.models import Relawan, StatusChange
+from tests.relawan.helpers import BIRTH, CONSENT_VERSION, NIK_P, audit_count, counts, signup_form
+
+
+def _post(client, **overrides):
+    return client.post("/daftar", data=signup_form(**overrides))
+
+
+def test_sign_up_page_is_public_small_and_grouped(client):
+    resp = client.get("/daftar")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "NIK (bukan No. KK)" in html
+    assert html.count("<optgroup") == 6
+    assert 'data-keys="kemanisan kamanisan' in html  # spelling variant for the search box
+    assert CONSENT_VERSION in html and "ppid@serangkota.go.id" in html
+    assert "UU PDP" in html or "27 Tahun 2022" in html
+    assert "js/signup.js" in html
+    assert len(resp.data) < 40_000
+
+
+def test_sign_up_creates_account_relawan_and_history(client, app):
+    resp = _post(client)
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/saya")
+    with app.app_context():
+        rel = db.session.scalars(select(Relawan)).one()
+        user = rel.user
+        assert user.role == Role.RELAWAN and user.name == "Siti Aminah"
+        assert user.phone == "+6281234567890" and user.email == "siti.aminah@contoh.id"
+        assert user.check_password("rahasia-123")
+        assert rel.nik == NIK_P and rel.gender == "P" and rel.birth_date == BIRTH
+        assert rel.status == "calon" and rel.kelurahan_kode == "36.73.02.1001"
+        assert rel.consent_version == CONSENT_VERSION and rel.consent_at is not None
+        assert len(rel.card_token) >= 22
+        [h] = rel.history
+        assert (h.from_status, h.to_status, h.by_user_id) == (None, "calon", user.id)
+        assert audit_count("relawan_signed_up") == 1
+    home = client.get("/saya")  # logged in straight away
+    assert home.status_code == 200 and "Pendaftaran berhasil" in home.get_data(as_text=True)
+
+
+def test_nik_written_with_dots_is_accepted(client, app):
+    assert _post(client, nik="3673.02.550790.9001").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Relawan.nik)) == NIK_P
+
+
+def test_nik_mismatch_is_a_warning_not_a_rejection(client, app):
+    resp = _post(client, birth_date="1990-07-16", gender="L")
+    assert resp.status_code == 302
+    html = client.get("/saya").get_data(as_text=True)
+    assert "Tanggal lahir berbeda" in html and "Jenis kelamin berbeda" in html
+    with app.app_context():
+        rel = db.session.scalars(select(Relawan)).one()
+        assert rel.gender == "L" and rel.birth_date == date(1990, 7, 16)
+        assert len(services.nik_warnings(rel)) == 2
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("full_name", "", "Nama lengkap wajib diisi."),
+    ("nik", "", "NIK wajib diisi."),
+    ("nik", "367302550790900", "NIK harus 16 digit angka."),
+    ("nik", "9973025507909001", "bukan kode provinsi"),
+    ("nik", "3673005507909001", "tidak boleh 00"),
+    ("nik", "3673027507909001", "Tanggal lahir pada NIK"),
+    ("nik", "3673025507900000", "0000"),
+    ("gender", "X", "Pilih salah satu."),
+    ("gender", None, "Pilih salah satu."),
+    ("birth_date", "", "Tanggal lahir wajib diisi."),
+    ("birth_date", "15-07-1990", "Tanggal tidak valid."),
+    ("birth_date", "2099-01-01", "Tanggal lahir tidak valid."),
+    ("birth_date", date.today().replace(year=date.today().year - 10).isoformat(), "17 tahun"),
+    ("phone", "", "Nomor HP wajib diisi."),
+    ("phone", "0254-123456", "bukan telepon rumah"),
+    ("phone", "0812abc", "hanya boleh berisi angka"),
+    ("email", "bukan-email", "Alamat email tidak valid."),
+    ("address", "", "Alamat wajib diisi."),
+    ("kelurahan_kode", "", "Pilih kelurahan"),
+    ("kelurahan_kode", "36.73.09.9999", "Pilihan tidak valid."),
+    ("occupation", "", "Pekerjaan wajib diisi."),
+    ("education", "profesor", "Pilihan tidak valid."),
+    ("organisation", "", "Pilih organisasi."),
+    ("organisation", "lainnya", "Sebutkan nama organisasi"),
+    ("motivation", "", "Motivasi wajib diisi."),
+    ("availability", "", "Waktu luang wajib diisi."),
+    ("password", "pendek", "8-128 karakter"),
+    ("confirm", "lain-sekali", "Kata sandi tidak sama."),
+    ("consent", None, "Persetujuan wajib dicentang"),
+    ("consent_version", "2020-01-v0", "Teks persetujuan sudah diperbarui"),
+])
+def test_each_invalid_field_gives_a_message_and_saves_nothing(client, app, field, value, message):
+    overrides = {field: value}
+    if field == "organisation" and value == "lainnya":
+        overrides["organisation_detail"] = ""
+    resp = _post(client, **overrides)
+    assert resp.status_code == 200
+    assert message in resp.get_data(as_text=True)
+    with app.app_context():
+        assert counts() == {"user": 0, "relawan": 0, "status_change": 0}
+
+
+def test_failed_form_keeps_input_but_never_the_password(client):
+    html = _post(client, nik="123").get_data(as_text=True)
+    assert 'value="Siti Aminah"' in html
+    assert "rahasia-123" not in html
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("nik", NIK_P, "NIK ini sudah terdaftar"),
+    ("phone", "+62 812-3456-7890", "Nomor HP ini sudah dipakai"),
+    ("email", "SITI.AMINAH@contoh.id", "Email ini sudah dipakai"),
+])
+def test_duplicate_nik_phone_or_email_is_refused(client, app, field, value, message):
+    assert _post(client).status_code == 302
+    client.post("/keluar")
+    other = {"nik": "3673021203859002", "gender": "L", "birth_date": "1985-03-12",
+             "phone": "0813-1111-2222", "email": "budi@contoh.id", "full_name": "Budi"}
+    other[field] = value
+    resp = _post(client, **other)
+    assert resp.status_code == 200
+    assert message in resp.get_data(as_text=True)
+    with app.app_context():
+        assert counts() == {"user": 1, "relawan": 1, "status_change": 1}
+
+
+def test_duplicate_caught_by_database_constraint_when_lookup_misses(client, app, monkeypatch):
+    """The unique constraint, not the look-up, is the guard (race between two sign-ups)."""
+    assert _post(client).status_code == 302
+    client.post("/keluar")
+    real = services.find_duplicates
+    calls = []
+
+    def blind_first_time(**kw):
+        calls.append(kw)
+        return {} if len(calls) == 1 else real(**kw)
+
+    monkeypatch.setattr(services, "find_duplicates", blind_first_time)
+    resp = _post(client, phone="0813-1111-2222", email="lain@contoh.id")  # same NIK
+    assert resp.status_code == 200
+    assert "NIK ini sudah terdaftar" in resp.get_data(as_text=True)
+    with app.app_context():
+        assert counts()["relawan"] == 1
+
+
+def test_logged_in_user_is_sent_away_from_sign_up(login_as):
+    client = login_as("panitia")
+    assert client.get("/daftar").status_code == 302
+
+
+def test_sign_up_post_is_rate_limited(app):
+    """A separate app instance with the limiter on (the shared test app runs without it)."""
+    from app import create_app
+
+    limited = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True,
+                          "RATELIMIT_STORAGE_URI": "memory://",
+                          "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    c = limited.test_client()
+    codes = [c.post("/daftar", data={"full_name": ""}).status_code for _ in range(6)]
+    assert codes[:5] == [200] * 5 and codes[5] == 429
+    assert c.get("/daftar").status_code == 200  # only POST is limited
+    with limited.app_context():
+        from extensions import db as _db
+        _db.engine.dispose()
