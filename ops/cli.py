@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from extensions import db
 from ops import backup as backup_mod
@@ -16,6 +16,7 @@ privacy_cli = AppGroup("privacy", help="Kewajiban UU PDP: anonimisasi data lewat
 
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
 def backup_command(path):
     """Online backup of the database to PATH (SQLite backup API, or pg_dump -Fc)."""
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
@@ -29,6 +30,7 @@ def backup_command(path):
 @click.command("restore")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Benar-benar menimpa basis data yang sekarang.")
+@with_appcontext
 def restore_command(path, yes):
     """Replace the current database with the backup at PATH (needs --yes)."""
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]

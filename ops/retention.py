@@ -43,8 +43,6 @@ def _expired_relawan_query(cutoff):
 
 def anonymise_expired(days: int, *, dry_run: bool, batch: int = 200) -> AnonymiseReport:
     """Count (dry run) or anonymise relawan rejected/inactive for longer than `days`. Caller commits."""
-    from relawan.data_rights import anonymise
-
     cutoff = utcnow() - timedelta(days=days)
     report = AnonymiseReport(days=days, cutoff=cutoff)
     rows = db.session.execute(
@@ -54,6 +52,8 @@ def anonymise_expired(days: int, *, dry_run: bool, batch: int = 200) -> Anonymis
     report.by_status = {status: n for status, n in rows}
     if dry_run or not report.total:
         return report
+    from relawan.data_rights import anonymise  # the relawan area's erasure, reused
+
     last_id = 0
     while True:
         chunk = db.session.scalars(_expired_relawan_query(cutoff).where(Relawan.id > last_id)
