@@ -1,6 +1,61 @@
-"""Events CLI (training recompute, demo data)."""
+"""Events CLI: `flask training recompute` and `flask demo-data`."""
+import click
 from flask import Flask
+from flask.cli import AppGroup
+
+from extensions import db
+
+training_cli = AppGroup("training", help="Program pelatihan.")
+
+
+@training_cli.command("recompute")
+def recompute():
+    """Re-apply every program's completion rule; print who completed what."""
+    from events.models import TrainingProgram
+    from events.training import recompute_all
+    from relawan.models import Relawan
+
+    changed = recompute_all()
+    db.session.commit()
+    if not changed:
+        click.echo("Tidak ada perubahan: belum ada peserta baru yang memenuhi aturan kelulusan.")
+        return
+    for relawan_id, program_ids in changed.items():
+        relawan = db.session.get(Relawan, relawan_id)
+        for program_id in program_ids:
+            program = db.session.get(TrainingProgram, program_id)
+            click.echo(f"Lulus: {relawan.full_name} (id {relawan_id}) - {program.title}; status {relawan.status}")
+    click.echo(f"{sum(len(v) for v in changed.values())} kelulusan baru.")
+
+
+@click.command("demo-data")
+@click.option("--relawan", "n_relawan", type=int, default=None, help="Skala: jumlah relawan.")
+@click.option("--events", "n_events", type=int, default=None, help="Skala: jumlah kegiatan.")
+@click.option("--checkins", "n_checkins", type=int, default=None, help="Skala: jumlah check-in.")
+@click.option("--seed", type=int, default=2026, help="Benih acak (hasil dapat diulang).")
+def demo_data(n_relawan, n_events, n_checkins, seed):
+    """Load demo data (sosialisasi at PKPRI, a 4-session training, ~50 registrants)."""
+    if any(v is not None for v in (n_relawan, n_events, n_checkins)):
+        try:
+            from reports import scale
+        except ImportError:
+            raise click.ClickException(
+                "Generator skala besar (reports/scale.py) belum tersedia. "
+                "Jalankan tanpa --relawan/--events/--checkins untuk data demo biasa.") from None
+        result = scale.generate(relawan=n_relawan or 0, events=n_events or 0, checkins=n_checkins or 0)
+        click.echo(result if isinstance(result, str) else f"Selesai: {result}")
+        return
+    from events.demo import DemoExists, load_demo
+    try:
+        summary = load_demo(seed=seed)
+        db.session.commit()
+    except DemoExists as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    for line in summary:
+        click.echo(line)
 
 
 def register(app: Flask) -> None:
-    """No events commands yet."""
+    app.cli.add_command(training_cli)
+    app.cli.add_command(demo_data)

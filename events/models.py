@@ -51,6 +51,16 @@ class TrainingProgram(db.Model):
     sessions: Mapped[list["Event"]] = relationship(
         back_populates="program", order_by="(Event.program_order, Event.starts_at)")
 
+    @property
+    def rule_label(self) -> str:
+        if self.completion_rule == "min_sessions":
+            return f"Minimal {self.min_sessions or 0} sesi dihadiri"
+        return "Semua sesi wajib dihadiri"
+
+    @property
+    def status_label(self) -> str:
+        return EVENT_STATUS_LABELS.get(EventStatus(self.status), self.status)
+
 
 class ProgramEnrollment(db.Model):
     """A relawan registered for a whole training program."""
@@ -121,6 +131,14 @@ class Event(db.Model):
     def seats_left(self) -> int | None:
         return None if self.capacity is None else max(self.capacity - self.seats_taken, 0)
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at < utcnow()
+
 
 class Speaker(db.Model):
     """A narasumber from an institution (instansi)."""
@@ -163,6 +181,11 @@ class RegistrationStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+REGISTRATION_STATUS_LABELS = {RegistrationStatus.CONFIRMED: "Terdaftar",
+                              RegistrationStatus.WAITLISTED: "Daftar tunggu",
+                              RegistrationStatus.CANCELLED: "Dibatalkan"}
+
+
 class Registration(db.Model):
     """A seat (or waitlist place) for a relawan or a guest at one event; holds the ticket token."""
 
@@ -199,3 +222,34 @@ class Registration(db.Model):
     relawan = relationship("Relawan")
     guest_kelurahan = relationship("Kelurahan")
     check_in = relationship("CheckIn", back_populates="registration", uselist=False)
+
+    @property
+    def is_guest(self) -> bool:
+        return self.relawan_id is None
+
+    @property
+    def display_name(self) -> str:
+        """The name printed on the ticket: the relawan's or the guest's."""
+        if self.relawan is not None:
+            return self.relawan.full_name
+        return self.guest_name or "-"
+
+    @property
+    def instansi(self) -> str | None:
+        if self.relawan is not None:
+            return self.relawan.organisation_detail or self.relawan.organisation
+        return self.guest_instansi
+
+    @property
+    def phone(self) -> str | None:
+        if self.relawan is not None:
+            return self.relawan.user.phone if self.relawan.user else None
+        return self.guest_phone
+
+    @property
+    def kelurahan_kode(self) -> str | None:
+        return self.relawan.kelurahan_kode if self.relawan is not None else self.guest_kelurahan_kode
+
+    @property
+    def status_label(self) -> str:
+        return REGISTRATION_STATUS_LABELS.get(self.status, self.status)

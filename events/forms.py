@@ -1,0 +1,105 @@
+"""Forms for events, programs, speakers, agenda, guest registration and invitee import.
+
+Times are typed in WIB (datetime-local) and converted with timeutil.wib_to_utc by the views.
+"""
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (BooleanField, DateTimeLocalField, EmailField, HiddenField, IntegerField,
+                     SelectField, StringField, TelField, TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from events.models import KIND_LABELS
+
+DT = "%Y-%m-%dT%H:%M"
+KIND_CHOICES = [(str(k), label) for k, label in KIND_LABELS.items()]
+DT_MSG = "Isi tanggal dan jam dengan benar."
+
+
+def _dt(label, required=True):
+    validators = [DataRequired(DT_MSG)] if required else [Optional()]
+    return DateTimeLocalField(label, format=DT, validators=validators)
+
+
+class EventForm(FlaskForm):
+    kind = SelectField("Jenis kegiatan", choices=KIND_CHOICES)
+    title = StringField("Judul", validators=[DataRequired("Judul wajib diisi."),
+                                             Length(max=200, message="Maksimal 200 karakter.")])
+    description = TextAreaField("Deskripsi", validators=[Optional(), Length(max=5000)])
+    venue_name = StringField("Nama tempat", validators=[DataRequired("Nama tempat wajib diisi."),
+                                                        Length(max=200)])
+    venue_address = StringField("Alamat tempat", validators=[Optional(), Length(max=300)])
+    starts_at = _dt("Mulai (WIB)")
+    ends_at = _dt("Selesai (WIB)")
+    capacity = IntegerField("Kuota peserta", validators=[
+        Optional(), NumberRange(min=1, max=100000, message="Kuota antara 1 dan 100.000.")])
+    registration_opens_at = _dt("Pendaftaran dibuka (WIB)", required=False)
+    registration_closes_at = _dt("Pendaftaran ditutup (WIB)", required=False)
+    allow_guests = BooleanField("Tamu tanpa akun boleh mendaftar (nama, instansi, nomor HP)")
+    allow_walk_ins = BooleanField("Terima peserta datang langsung (walk-in) di pintu")
+    organiser_name = StringField("Narahubung panitia", validators=[Optional(), Length(max=120)])
+    organiser_phone = TelField("Nomor HP narahubung", validators=[Optional(), Length(max=30)])
+    organiser_email = EmailField("Email narahubung", validators=[Optional(), Length(max=254)])
+    program_id = SelectField("Sesi dari program pelatihan", coerce=int, choices=[], validate_choice=True)
+    program_order = IntegerField("Urutan sesi dalam program", validators=[
+        Optional(), NumberRange(min=1, max=100, message="Urutan antara 1 dan 100.")])
+    required = BooleanField("Sesi wajib (dihitung untuk kelulusan)", default=True)
+
+
+class CancelEventForm(FlaskForm):
+    reason = TextAreaField("Alasan pembatalan (ditampilkan kepada peserta)", validators=[
+        DataRequired("Tuliskan alasan pembatalan untuk peserta."), Length(max=1000)])
+
+
+class ProgramForm(FlaskForm):
+    title = StringField("Nama program", validators=[DataRequired("Nama program wajib diisi."),
+                                                    Length(max=200)])
+    description = TextAreaField("Deskripsi", validators=[Optional(), Length(max=5000)])
+    completion_rule = SelectField("Aturan kelulusan", choices=[
+        ("all_required", "Semua sesi wajib dihadiri"), ("min_sessions", "Minimal sejumlah sesi dihadiri")])
+    min_sessions = IntegerField("Jumlah sesi minimal", validators=[
+        Optional(), NumberRange(min=1, max=100, message="Antara 1 dan 100.")])
+    status = SelectField("Status", choices=[("draft", "Draf"), ("published", "Terbit (dibuka)"),
+                                            ("cancelled", "Dibatalkan")])
+
+
+class SpeakerForm(FlaskForm):
+    name = StringField("Nama lengkap dan gelar", validators=[DataRequired("Nama wajib diisi."),
+                                                             Length(max=120)])
+    jabatan = StringField("Jabatan", validators=[Optional(), Length(max=160)])
+    instansi = StringField("Instansi", validators=[Optional(), Length(max=160)])
+    phone = TelField("Nomor HP", validators=[Optional(), Length(max=30)])
+    email = EmailField("Email", validators=[Optional(), Length(max=254)])
+    topics = StringField("Topik keahlian (pisahkan dengan koma)", validators=[Optional(), Length(max=300)])
+    bio = TextAreaField("Profil singkat", validators=[Optional(), Length(max=3000)])
+
+
+class AgendaItemForm(FlaskForm):
+    topic = StringField("Acara / materi", validators=[DataRequired("Isi nama acara atau materi."),
+                                                      Length(max=200)])
+    starts_at = _dt("Mulai (WIB)")
+    ends_at = _dt("Selesai (WIB)", required=False)
+    speaker_id = SelectField("Narasumber", coerce=int, choices=[], validate_choice=True)
+    position = IntegerField("Urutan", default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+
+
+class GuestRegistrationForm(FlaskForm):
+    name = StringField("Nama lengkap", validators=[DataRequired("Nama wajib diisi."), Length(max=120)])
+    instansi = StringField("Instansi / lembaga", validators=[Optional(), Length(max=160)])
+    jabatan = StringField("Jabatan", validators=[Optional(), Length(max=160)])
+    phone = TelField("Nomor HP (WhatsApp)", validators=[DataRequired("Nomor HP wajib diisi."),
+                                                        Length(max=30)])
+    email = EmailField("Email (tidak wajib)", validators=[Optional(), Length(max=254)])
+    kelurahan_kode = SelectField("Kelurahan tempat tinggal (tidak wajib)", choices=[],
+                                 validate_choice=True)
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Berkas CSV", validators=[FileRequired("Pilih berkas CSV.")])
+
+
+class ImportConfirmForm(FlaskForm):
+    payload = HiddenField(validators=[DataRequired()])
+
+
+class ActionForm(FlaskForm):
+    """A POST button (CSRF only)."""

@@ -1,0 +1,153 @@
+"""Panitia pages: event list, create, edit, publish, cancel, registrant list."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from events import bp
+from events.forms import ActionForm, CancelEventForm, EventForm
+from events.models import Event, EventStatus, Registration, RegistrationStatus
+from events.services import events as event_service
+from events.services.mail import mail_enabled, send_cancellation
+from extensions import db
+from helpers.access import readers_required, scope_kecamatan, staff_required
+from events.viewutil import apply_errors, event_data, event_form_defaults, is_staff, program_choices
+from relawan.models import Kelurahan, Relawan
+from timeutil import utcnow
+
+
+@bp.get("/kelola/kegiatan")
+@readers_required
+def manage():
+    """All events for panitia (koordinator: read-only), filter by status and kind."""
+    status = request.args.get("status", "")
+    kind = request.args.get("jenis", "")
+    query = select(Event).order_by(Event.starts_at.desc())
+    if status in {s.value for s in EventStatus}:
+        query = query.where(Event.status == status)
+    if kind:
+        query = query.where(Event.kind == kind)
+    page = db.paginate(query, per_page=25, error_out=False)
+    return render_template("events/manage.html", page=page, status=status, kind=kind,
+                           staff=is_staff(), mail_on=mail_enabled(), now=utcnow())
+
+
+def _event_form(event=None):
+    form = EventForm(obj=None)
+    form.program_id.choices = program_choices()
+    return form
+
+
+@bp.route("/kelola/kegiatan/baru", methods=["GET", "POST"])
+@staff_required
+def create():
+    """New event (saved as draft)."""
+    form = _event_form()
+    if request.method == "GET":
+        form.required.data = True
+    if form.validate_on_submit():
+        data, errors = event_data(form)
+        if data is not None:
+            try:
+                event = event_service.create_event(data, by_user=current_user)
+                db.session.commit()
+                flash("Kegiatan disimpan sebagai draf. Terbitkan bila sudah siap.", "success")
+                return redirect(url_for("events.detail", event_id=event.id))
+            except event_service.EventError as exc:
+                db.session.rollback()
+                errors = exc.errors
+        apply_errors(form, errors)
+    return render_template("events/event_form.html", form=form, event=None), (
+        422 if request.method == "POST" else 200)
+
+
+@bp.route("/kelola/kegiatan/<int:event_id>/ubah", methods=["GET", "POST"])
+@staff_required
+def edit(event_id: int):
+    """Edit an event; capacity cannot drop below the confirmed registrations."""
+    event = db.get_or_404(Event, event_id)
+    form = _event_form(event)
+    if request.method == "GET":
+        event_form_defaults(form, event)
+    if form.validate_on_submit():
+        data, errors = event_data(form)
+        if data is not None:
+            try:
+                promoted = event_service.update_event(event, data, by_user=current_user)
+                db.session.commit()
+                flash("Perubahan kegiatan disimpan.", "success")
+                if promoted:
+                    flash(f"{len(promoted)} orang dari daftar tunggu mendapat kursi.", "info")
+                return redirect(url_for("events.detail", event_id=event.id))
+            except event_service.EventError as exc:
+                db.session.rollback()
+                errors = exc.errors
+        apply_errors(form, errors)
+    return render_template("events/event_form.html", form=form, event=event), (
+        422 if request.method == "POST" else 200)
+
+
+@bp.post("/kelola/kegiatan/<int:event_id>/terbitkan")
+@staff_required
+def publish(event_id: int):
+    """Publish a draft event."""
+    event = db.get_or_404(Event, event_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        event_service.publish_event(event, by_user=current_user)
+        db.session.commit()
+        flash("Kegiatan diterbitkan dan dibuka untuk pendaftaran.", "success")
+    except event_service.EventError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.route("/kelola/kegiatan/<int:event_id>/batalkan", methods=["GET", "POST"])
+@staff_required
+def cancel(event_id: int):
+    """Cancel an event with a reason shown to every registrant (and emailed when SMTP is on)."""
+    event = db.get_or_404(Event, event_id)
+    form = CancelEventForm()
+    if form.validate_on_submit():
+        try:
+            notify = event_service.cancel_event(event, form.reason.data, by_user=current_user)
+            db.session.commit()
+        except event_service.EventError as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            sent = send_cancellation(notify) if mail_enabled() else 0
+            flash(f"Kegiatan dibatalkan. {len(notify)} pendaftar melihat pemberitahuan di tiket mereka"
+                  + (f"; {sent} email terkirim." if mail_enabled() else " (email nonaktif)."), "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/cancel.html", form=form, event=event), (
+        422 if request.method == "POST" else 200)
+
+
+@bp.get("/kelola/kegiatan/<int:event_id>/peserta")
+@readers_required
+def registrations(event_id: int):
+    """Registrants of an event (koordinator: read-only, only their kecamatan)."""
+    event = db.get_or_404(Event, event_id)
+    status = request.args.get("status", "")
+    q = (request.args.get("q") or "").strip()
+    query = (select(Registration).outerjoin(Relawan, Registration.relawan_id == Relawan.id)
+             .where(Registration.event_id == event.id))
+    if status in {s.value for s in RegistrationStatus}:
+        query = query.where(Registration.status == status)
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(or_(func.lower(Relawan.full_name).like(like),
+                                func.lower(Registration.guest_name).like(like),
+                                func.lower(Registration.guest_instansi).like(like)))
+    scope = scope_kecamatan()
+    if scope:
+        in_scope = select(Kelurahan.kode).where(Kelurahan.kecamatan_kode == scope)
+        query = query.where(or_(Relawan.kelurahan_kode.in_(in_scope),
+                                Registration.guest_kelurahan_kode.in_(in_scope)))
+    query = query.order_by(Registration.status, Registration.created_at, Registration.id)
+    page = db.paginate(query, per_page=50, error_out=False)
+    counts = event_service.registration_counts(event.id)
+    return render_template("events/registrations.html", event=event, page=page, counts=counts,
+                           status=status, q=q, staff=is_staff(), scope=scope, action_form=ActionForm())

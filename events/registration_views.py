@@ -1,0 +1,187 @@
+"""Registration pages: one-tap relawan registration, guests, programs, cancel, invitee import."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from auth.models import Role
+from events import bp
+from events.forms import ActionForm, GuestRegistrationForm, ImportConfirmForm, ImportForm
+from events.models import Event, Registration, TrainingProgram
+from events.services import imports
+from events.services import registration as reg_service
+from events.services.mail import mail_enabled, send_ticket
+from events.services.programs import enroll_relawan
+from events.services.tickets import find_registration
+from events.viewutil import current_relawan, kelurahan_choices, visible_event_or_404
+from extensions import db, limiter
+from helpers.access import staff_required
+from relawan.validators import InvalidEmail, InvalidPhone, normalize_email, normalize_phone
+
+
+def _outcome_message(reg: Registration) -> tuple[str, str]:
+    if reg.status == "waitlisted":
+        pos = reg_service.waitlist_position(reg)
+        return f"Kuota penuh, Anda masuk daftar tunggu nomor {pos}.", "warning"
+    return "Pendaftaran berhasil. Tiket QR Anda sudah siap.", "success"
+
+
+def _need_relawan(next_url: str):
+    """Anonymous -> login; staff/koordinator or a user without relawan profile -> message."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=next_url))
+    if current_user.role != Role.RELAWAN or current_user.relawan is None:
+        flash("Pendaftaran satu ketuk hanya untuk akun relawan.", "warning")
+        return redirect(next_url)
+    return None
+
+
+@bp.post("/kegiatan/<int:event_id>/daftar")
+def register(event_id: int):
+    """One tap: the logged-in relawan registers (confirmed or waitlisted)."""
+    event = visible_event_or_404(event_id)
+    back = url_for("events.detail", event_id=event.id)
+    if (resp := _need_relawan(back)) is not None:
+        return resp
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        reg = reg_service.register_relawan(event, current_relawan())
+        db.session.commit()
+    except reg_service.RegistrationError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(back)
+    if mail_enabled():
+        send_ticket(reg)
+    flash(*_outcome_message(reg))
+    return redirect(url_for("events.ticket", token=reg.token))
+
+
+@bp.route("/kegiatan/<int:event_id>/daftar-tamu", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def register_guest(event_id: int):
+    """Guests (no account) register with name, instansi/jabatan and phone."""
+    event = visible_event_or_404(event_id)
+    if not event.allow_guests:
+        flash("Kegiatan ini hanya untuk relawan terdaftar.", "warning")
+        return redirect(url_for("events.detail", event_id=event.id))
+    form = GuestRegistrationForm()
+    form.kelurahan_kode.choices = kelurahan_choices("- Tidak diisi / di luar Kota Serang -")
+    if form.validate_on_submit():
+        phone = email = None
+        try:
+            phone = normalize_phone(form.phone.data)
+        except InvalidPhone as exc:
+            form.phone.errors = [str(exc)]
+        try:
+            email = normalize_email(form.email.data) if form.email.data else None
+        except InvalidEmail as exc:
+            form.email.errors = [str(exc)]
+        if phone and not form.email.errors:
+            try:
+                reg = reg_service.register_guest(
+                    event, name=form.name.data, instansi=form.instansi.data, jabatan=form.jabatan.data,
+                    phone=phone, email=email, kelurahan_kode=form.kelurahan_kode.data or None)
+                db.session.commit()
+            except reg_service.RegistrationError as exc:
+                db.session.rollback()
+                form.form_errors.append(exc.message)
+            else:
+                if mail_enabled():
+                    send_ticket(reg)
+                flash(*_outcome_message(reg))
+                return redirect(url_for("events.ticket", token=reg.token))
+    return render_template("events/guest_form.html", form=form, event=event), (
+        422 if request.method == "POST" else 200)
+
+
+@bp.post("/program/<int:program_id>/daftar")
+def register_program(program_id: int):
+    """One tap: the relawan registers for a whole training program (all open sessions)."""
+    program = db.get_or_404(TrainingProgram, program_id)
+    back = url_for("events.program_detail", program_id=program.id)
+    if (resp := _need_relawan(back)) is not None:
+        return resp
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        _, regs = enroll_relawan(program, current_relawan(), by_user=current_user)
+        db.session.commit()
+    except reg_service.RegistrationError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(back)
+    waiting = sum(1 for r in regs if r.status == "waitlisted")
+    msg = f"Anda terdaftar pada program ini ({len(regs)} sesi)."
+    if waiting:
+        msg += f" {waiting} sesi penuh: Anda masuk daftar tunggunya."
+    flash(msg, "success")
+    return redirect(back)
+
+
+@bp.post("/t/<token>/batal")
+def cancel_registration(token: str):
+    """Cancel a registration; the ticket token is the credential (guests have no account)."""
+    reg = find_registration(token)
+    if reg is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        promoted = reg_service.cancel_registration(reg, by_user=current_user if current_user.is_authenticated else None)
+        db.session.commit()
+    except reg_service.RegistrationError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        flash("Pendaftaran dibatalkan." + (" Kursi Anda diberikan kepada peserta daftar tunggu berikutnya."
+                                           if promoted else ""), "success")
+        if mail_enabled():
+            for p in promoted:
+                send_ticket(p)
+    nxt = request.form.get("next", "")
+    if nxt.startswith("/") and not nxt.startswith("//"):
+        return redirect(nxt)
+    return redirect(url_for("events.ticket", token=token))
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="import-invitees")
+
+
+@bp.route("/kelola/kegiatan/<int:event_id>/undangan", methods=["GET", "POST"])
+@staff_required
+def import_invitees(event_id: int):
+    """Upload a CSV of invitees: preview with per-row errors, then import all rows or none."""
+    event = db.get_or_404(Event, event_id)
+    form, confirm = ImportForm(), ImportConfirmForm()
+    preview = error = payload = None
+    if request.method == "POST" and request.form.get("step") == "confirm":
+        try:
+            data = _serializer().loads(request.form.get("payload", ""), max_age=3600)
+            if data.get("event_id") != event.id:
+                raise BadSignature("wrong event")
+            preview = imports.parse(data["text"], event)
+            counts = imports.import_rows(event, preview)
+            db.session.commit()
+        except BadSignature:
+            error = "Pratinjau kedaluwarsa atau tidak sah. Unggah berkas lagi."
+        except imports.InviteeImportError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            flash(f"{len(preview.rows)} undangan diimpor: {counts.get('confirmed', 0)} terdaftar, "
+                  f"{counts.get('waitlisted', 0)} daftar tunggu.", "success")
+            return redirect(url_for("events.registrations", event_id=event.id))
+    elif form.validate_on_submit():
+        try:
+            text = imports.decode(form.file.data.read())
+            preview = imports.parse(text, event)
+            if preview.ok:
+                payload = _serializer().dumps({"event_id": event.id, "text": text})
+        except imports.InviteeImportError as exc:
+            error = exc.message
+    status = 422 if request.method == "POST" and (error or (preview and not preview.ok)) else 200
+    return render_template("events/import.html", event=event, form=form, confirm=confirm,
+                           preview=preview, error=error, payload=payload,
+                           columns=imports.COLUMNS), status

@@ -1,0 +1,73 @@
+"""Email via SMTP when configured (MAIL_SERVER); without it nothing fails, nothing is sent."""
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+from events.models import Registration
+from events.services.tickets import ticket_url
+from timeutil import format_wib
+
+log = logging.getLogger(__name__)
+
+
+def mail_enabled() -> bool:
+    """True when an SMTP server is configured."""
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def send_mail(to: str, subject: str, body: str) -> bool:
+    """Send one plain-text email; returns False (and logs) when off or on failure. Never raises."""
+    if not mail_enabled() or not to:
+        return False
+    cfg = current_app.config
+    msg = EmailMessage()
+    msg["From"] = cfg.get("MAIL_FROM")
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg.set_content(body)
+    try:
+        with smtplib.SMTP(cfg["MAIL_SERVER"], cfg.get("MAIL_PORT", 587), timeout=10) as smtp:
+            if cfg.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if cfg.get("MAIL_USERNAME"):
+                smtp.login(cfg["MAIL_USERNAME"], cfg.get("MAIL_PASSWORD", ""))
+            smtp.send_message(msg)
+        return True
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("Email to %s failed: %s", to, exc)
+        return False
+
+
+def registration_email(reg: Registration) -> str | None:
+    if reg.relawan is not None:
+        return reg.relawan.user.email if reg.relawan.user else None
+    return reg.guest_email
+
+
+def send_ticket(reg: Registration) -> bool:
+    """The ticket link by email (the QR is on the linked page)."""
+    event = reg.event
+    status = ("Anda masuk daftar tunggu; kami kabari bila kursi tersedia."
+              if reg.status == "waitlisted" else "Pendaftaran Anda terkonfirmasi.")
+    body = (f"Yth. {reg.display_name},\n\n{status}\n\n"
+            f"Kegiatan : {event.title}\nWaktu    : {format_wib(event.starts_at)}\n"
+            f"Tempat   : {event.venue_name}\n\nTiket dan kode QR Anda: {ticket_url(reg.token)}\n"
+            f"Tunjukkan kode QR ini di pintu masuk.\n\n{current_app.config['ORG_UNIT']}")
+    return send_mail(registration_email(reg), f"Tiket: {event.title}", body)
+
+
+def send_cancellation(registrations: list[Registration]) -> int:
+    """Tell registrants their event was cancelled; returns how many emails went out."""
+    sent = 0
+    for reg in registrations:
+        event = reg.event
+        body = (f"Yth. {reg.display_name},\n\nDengan menyesal kami sampaikan bahwa kegiatan "
+                f"\"{event.title}\" ({format_wib(event.starts_at)}) DIBATALKAN.\n"
+                f"Alasan: {event.cancel_reason}\n\nInformasi: {ticket_url(reg.token)}\n\n"
+                f"{current_app.config['ORG_UNIT']}")
+        sent += send_mail(registration_email(reg), f"Dibatalkan: {event.title}", body)
+    return sent

@@ -1,0 +1,267 @@
+"""Registration rules: capacity under concurrency, waitlist, guests, walk-ins, cancellation.
+
+Event.seats_taken changes only through an atomic conditional UPDATE, so two people can never
+both take the last seat; uniqueness (one registration per relawan or guest phone per event) is
+guarded by the database's unique constraints, never by check-then-insert alone.
+"""
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from events.models import Event, EventStatus, Registration, RegistrationStatus
+from extensions import db
+from relawan.models import Relawan, RelawanStatus
+from timeutil import utcnow
+
+# Relawan in these states may not register for anything (rejected or deactivated).
+BLOCKED_STATUSES = {RelawanStatus.DITOLAK, RelawanStatus.NONAKTIF}
+
+
+class RegistrationError(Exception):
+    """A registration could not be made or changed; `.message` is Indonesian."""
+
+    default = "Pendaftaran tidak dapat diproses."
+
+    def __init__(self, message: str | None = None):
+        self.message = message or self.default
+        super().__init__(self.message)
+
+
+class EventClosed(RegistrationError):
+    default = "Pendaftaran untuk kegiatan ini sudah ditutup."
+
+
+class EventCancelled(RegistrationError):
+    default = "Kegiatan ini dibatalkan. Pendaftaran tidak dapat dilakukan."
+
+
+class AlreadyRegistered(RegistrationError):
+    default = "Anda sudah terdaftar pada kegiatan ini."
+
+
+class NotEligible(RegistrationError):
+    default = "Anda belum dapat mendaftar untuk kegiatan ini."
+
+
+def new_token() -> str:
+    """An unguessable ticket token: 18 random bytes = 144 bits, 24 URL-safe characters."""
+    return secrets.token_urlsafe(18)
+
+
+def check_open(event: Event, *, now=None, walk_in: bool = False, by_staff: bool = False) -> None:
+    """Raise EventCancelled/EventClosed unless the event accepts registrations now.
+
+    by_staff (panitia importing invitees): drafts and the registration window do not apply.
+    """
+    now = now or utcnow()
+    if event.status == EventStatus.CANCELLED:
+        raise EventCancelled()
+    if event.status == EventStatus.DRAFT and not by_staff:
+        raise EventClosed("Kegiatan ini belum dibuka untuk pendaftaran.")
+    if event.status == EventStatus.FINISHED or event.ends_at <= now:
+        raise EventClosed("Kegiatan ini sudah selesai.")
+    if walk_in or by_staff:
+        return
+    if event.registration_opens_at and now < event.registration_opens_at:
+        raise EventClosed("Pendaftaran belum dibuka.")
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        raise EventClosed()
+
+
+def take_seat(event_id: int) -> bool:
+    """Atomically take one seat if any is left; True = confirmed, False = full."""
+    result = db.session.execute(
+        update(Event)
+        .where(Event.id == event_id,
+               or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity))
+        .values(seats_taken=Event.seats_taken + 1)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def _force_seat(event_id: int) -> None:
+    """Take a seat regardless of capacity (walk-ins at the door: they are already in the room)."""
+    db.session.execute(update(Event).where(Event.id == event_id)
+                       .values(seats_taken=Event.seats_taken + 1)
+                       .execution_options(synchronize_session=False))
+
+
+def _release_seat(event_id: int) -> None:
+    db.session.execute(update(Event).where(Event.id == event_id, Event.seats_taken > 0)
+                       .values(seats_taken=Event.seats_taken - 1)
+                       .execution_options(synchronize_session=False))
+
+
+def _insert(reg: Registration, *, duplicate_message: str) -> Registration:
+    """Flush the new row; the unique constraints turn a duplicate into AlreadyRegistered.
+
+    On SQLite a SAVEPOINT on a fresh pysqlite transaction would commit on RELEASE, so we flush
+    plainly and roll the whole unit of work back on IntegrityError (this also returns the seat).
+    """
+    db.session.add(reg)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise AlreadyRegistered(duplicate_message) from None
+    return reg
+
+
+def _refresh_seats(event: Event) -> None:
+    """Reload seats_taken after the SQL-side update so pages show the current count."""
+    db.session.refresh(event, attribute_names=["seats_taken"])
+
+
+def _existing(event_id: int, *, relawan_id=None, phone=None) -> Registration | None:
+    cond = (Registration.relawan_id == relawan_id) if relawan_id else (Registration.guest_phone == phone)
+    return db.session.scalar(select(Registration).where(Registration.event_id == event_id, cond))
+
+
+def _reuse_cancelled(reg: Registration, event: Event, source: str, confirmed: bool) -> Registration:
+    """A cancelled registration re-activated: same row (the unique key), a fresh token."""
+    reg.status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED
+    reg.cancelled_at = None
+    reg.source = source
+    reg.token = new_token()
+    reg.created_at = utcnow()  # back of the waitlist queue
+    db.session.flush()
+    return reg
+
+
+def register_relawan(event: Event, relawan: Relawan, *, source: str = "self",
+                     enrollment_id: int | None = None) -> Registration:
+    """Register a relawan: confirmed while seats last, else waitlisted. Raises RegistrationError."""
+    if relawan.status in BLOCKED_STATUSES:
+        raise NotEligible("Status relawan Anda tidak memungkinkan pendaftaran kegiatan.")
+    check_open(event)
+    existing = _existing(event.id, relawan_id=relawan.id)
+    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+        raise AlreadyRegistered()
+    confirmed = take_seat(event.id)
+    if existing is not None:
+        reg = _reuse_cancelled(existing, event, source, confirmed)
+        reg.enrollment_id = enrollment_id or reg.enrollment_id
+    else:
+        reg = _insert(Registration(
+            event_id=event.id, relawan_id=relawan.id, enrollment_id=enrollment_id, source=source,
+            status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED,
+            token=new_token(), created_at=utcnow()), duplicate_message=AlreadyRegistered.default)
+    _refresh_seats(event)
+    return reg
+
+
+def register_guest(event: Event, *, name: str, instansi: str | None, jabatan: str | None,
+                   phone: str, email: str | None = None, kelurahan_kode: str | None = None,
+                   source: str = "guest") -> Registration:
+    """Register a person without an account (phone already normalised to E.164)."""
+    if source == "guest" and not event.allow_guests:
+        raise NotEligible("Kegiatan ini hanya untuk relawan terdaftar.")
+    check_open(event, by_staff=source == "import")
+    message = "Nomor HP ini sudah terdaftar pada kegiatan ini."
+    existing = _existing(event.id, phone=phone)
+    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+        raise AlreadyRegistered(message)
+    confirmed = take_seat(event.id)
+    fields = dict(guest_name=name.strip(), guest_instansi=(instansi or "").strip() or None,
+                  guest_jabatan=(jabatan or "").strip() or None, guest_phone=phone,
+                  guest_email=email or None, guest_kelurahan_kode=kelurahan_kode or None)
+    if existing is not None:
+        for key, value in fields.items():
+            setattr(existing, key, value)
+        reg = _reuse_cancelled(existing, event, source, confirmed)
+    else:
+        reg = _insert(Registration(
+            event_id=event.id, source=source, token=new_token(), created_at=utcnow(),
+            status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED,
+            **fields), duplicate_message=message)
+    _refresh_seats(event)
+    return reg
+
+
+def register_walk_in(event: Event, relawan: Relawan) -> Registration:
+    """Register a relawan who turned up at the door: confirmed regardless of capacity."""
+    if not event.allow_walk_ins:
+        raise NotEligible("Kegiatan ini tidak menerima peserta tanpa pendaftaran (walk-in).")
+    if relawan.status in BLOCKED_STATUSES:
+        raise NotEligible("Status relawan ini tidak memungkinkan pendaftaran kegiatan.")
+    check_open(event, walk_in=True)
+    existing = _existing(event.id, relawan_id=relawan.id)
+    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+        raise AlreadyRegistered("Relawan ini sudah terdaftar pada kegiatan ini.")
+    _force_seat(event.id)
+    if existing is not None:
+        reg = _reuse_cancelled(existing, event, "walk_in", True)
+        reg.is_walk_in = True
+    else:
+        reg = _insert(Registration(event_id=event.id, relawan_id=relawan.id, source="walk_in",
+                                   is_walk_in=True, status=RegistrationStatus.CONFIRMED,
+                                   token=new_token(), created_at=utcnow()),
+                      duplicate_message="Relawan ini sudah terdaftar pada kegiatan ini.")
+    _refresh_seats(event)
+    return reg
+
+
+def promote_waitlist(event: Event) -> list[Registration]:
+    """Give free seats to the waitlist in order (created_at, id). Returns those promoted."""
+    promoted = []
+    while True:
+        query = (select(Registration)
+                 .where(Registration.event_id == event.id,
+                        Registration.status == RegistrationStatus.WAITLISTED)
+                 .order_by(Registration.created_at, Registration.id).limit(1))
+        if db.engine.dialect.name == "postgresql":
+            query = query.with_for_update()
+        candidate = db.session.scalar(query)
+        if candidate is None or not take_seat(event.id):
+            break
+        candidate.status = RegistrationStatus.CONFIRMED
+        db.session.flush()
+        promoted.append(candidate)
+    _refresh_seats(event)
+    return promoted
+
+
+def cancel_registration(reg: Registration, by_user=None) -> list[Registration]:
+    """Cancel a registration; a freed seat goes to the first on the waitlist (same transaction)."""
+    if reg.status == RegistrationStatus.CANCELLED:
+        raise RegistrationError("Pendaftaran ini sudah dibatalkan.")
+    if reg.check_in is not None:
+        raise RegistrationError("Peserta sudah hadir (check-in), pendaftaran tidak dapat dibatalkan.")
+    was_confirmed = reg.status == RegistrationStatus.CONFIRMED
+    reg.status = RegistrationStatus.CANCELLED
+    reg.cancelled_at = utcnow()
+    db.session.flush()
+    if not was_confirmed:
+        return []
+    _release_seat(reg.event_id)
+    return promote_waitlist(reg.event)
+
+
+def waitlist_position(reg: Registration) -> int | None:
+    """1-based place in the event's waitlist, or None when not waitlisted."""
+    if reg.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        select(func.count()).select_from(Registration).where(
+            Registration.event_id == reg.event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            or_(Registration.created_at < reg.created_at,
+                and_(Registration.created_at == reg.created_at, Registration.id < reg.id))))
+    return ahead + 1
+
+
+def registration_for(event_id: int, relawan_id: int) -> Registration | None:
+    """The relawan's registration for an event (any status), or None."""
+    return _existing(event_id, relawan_id=relawan_id)
+
+
+def registrations_of_relawan(relawan_id: int, *, include_past: bool = True) -> list[Registration]:
+    """A relawan's registrations, newest event first (for their home page and 'Kegiatan saya')."""
+    query = (select(Registration).join(Event).where(Registration.relawan_id == relawan_id)
+             .order_by(Event.starts_at.desc()))
+    if not include_past:
+        query = query.where(Event.ends_at >= utcnow())
+    return list(db.session.scalars(query))

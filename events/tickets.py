@@ -1,0 +1,56 @@
+"""Ticket pages: /t/<token> (event ticket or relawan card), QR as PNG and SVG."""
+from flask import Response, abort, current_app, redirect, render_template, url_for
+from flask_login import current_user
+
+from events import bp
+from events.forms import ActionForm
+from events.qr import png_bytes, svg_inline, svg_text
+from events.services import registration as reg_service
+from events.services.tickets import find_card, find_registration, ticket_url, whatsapp_link
+from events.viewutil import is_staff
+from timeutil import utcnow
+
+NO_STORE = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"}
+
+
+@bp.get("/t/<token>")
+def ticket(token: str):
+    """The holder's ticket (the token is the credential); a relawan card token shows the card."""
+    reg = find_registration(token)
+    if reg is None:
+        relawan = find_card(token)
+        if relawan is None:
+            abort(404)
+        if ("relawan.card" in current_app.view_functions and current_user.is_authenticated
+                and current_user.id == relawan.user_id):
+            return redirect(url_for("relawan.card"))
+        return render_template("events/card.html", relawan=relawan, token=token), 200, NO_STORE
+    url = ticket_url(reg.token)
+    return render_template(
+        "events/ticket.html", reg=reg, event=reg.event, qr_svg=svg_inline(url), ticket_url=url,
+        wa_link=whatsapp_link(reg), position=reg_service.waitlist_position(reg),
+        action_form=ActionForm(), staff=is_staff(), now=utcnow()), 200, NO_STORE
+
+
+def _ticket_or_404(token: str):
+    reg = find_registration(token)
+    if reg is None:
+        abort(404)
+    return reg
+
+
+@bp.get("/t/<token>.png")
+def ticket_png(token: str):
+    """QR code PNG (download / print)."""
+    reg = _ticket_or_404(token)
+    return Response(png_bytes(ticket_url(reg.token)), mimetype="image/png", headers={
+        **NO_STORE, "Content-Disposition": f'inline; filename="tiket-{reg.event_id}.png"'})
+
+
+@bp.get("/t/<token>.svg")
+def ticket_svg(token: str):
+    """QR code SVG (sharp at any print size)."""
+    reg = _ticket_or_404(token)
+    return Response(svg_text(ticket_url(reg.token)), mimetype="image/svg+xml", headers=NO_STORE)
+
+
