@@ -20,6 +20,8 @@ from relawan.validators import (InvalidEmail, InvalidNik, InvalidPhone, nik_mism
 # NUL and other control characters (and U+FFFD from undecodable bytes) are never valid input;
 # PostgreSQL also refuses NUL in text columns.
 BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+# Werkzeug keeps undecodable bytes of a urlencoded body as "%FF"-style escapes.
+_UNDECODED = re.compile(r"%[89A-F][0-9A-F]")
 
 GENDER_CHOICES = [("L", "Laki-laki"), ("P", "Perempuan")]
 EDUCATION_CHOICES = [("", "Pilih pendidikan terakhir"), ("sd", "SD/sederajat"),
@@ -80,7 +82,7 @@ class CleanForm(FlaskForm):
         ok = super().validate(extra_validators)
         for f in self:
             values = f.raw_data or []
-            if any(isinstance(v, str) and BAD_CHARS.search(v) for v in values):
+            if any(isinstance(v, str) and (BAD_CHARS.search(v) or _UNDECODED.search(v)) for v in values):
                 f.errors = list(f.errors) + ["Isian mengandung karakter yang tidak valid."]
                 ok = False
         return ok
@@ -177,6 +179,9 @@ class SignUpForm(ProfileFields):
     consent_version = HiddenField()
 
     def validate_nik(self, field):
+        if not field.data.isascii():
+            # parse_nik's \d also accepts e.g. full-width digits, which would dodge the unique NIK.
+            raise ValidationError("NIK harus 16 digit angka.")
         try:
             info = parse_nik(field.data)
         except InvalidNik as exc:

@@ -42,13 +42,22 @@ def _render_detail(relawan: Relawan, reject_form=None, status_form=None, delete_
         org_labels=ORGANISATION_LABELS, edu_labels=EDUCATION_LABELS)
 
 
+def _page_number() -> int:
+    """?page=N, clamped: a huge number would overflow the database's OFFSET."""
+    value = request.args.get("page", "")
+    if value.isascii() and value.isdigit() and len(value) <= 6:
+        return max(1, int(value))
+    return 1
+
+
 @bp.get("/relawan")
 @readers_required
 def screening():
     """List of relawan with filters, search and paging."""
     scope = scope_kecamatan()
     filters = parse_filters(request.args)
-    page = db.paginate(screening_stmt(filters, scope), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(screening_stmt(filters, scope), page=_page_number(), per_page=PER_PAGE,
+                       error_out=False)
     kec_stmt = select(Kecamatan).order_by(Kecamatan.nama)
     kel_stmt = select(Kelurahan).order_by(Kelurahan.nama)
     if scope:
