@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
@@ -14,7 +14,11 @@ class Certificate(db.Model):
     """A certificate of completion or participation, verifiable at /sertifikat/<code>."""
 
     __tablename__ = "certificate"
-    __table_args__ = (UniqueConstraint("program_id", "relawan_id", "role_label"),)
+    # One certificate per program/event, person and role (NULLs never collide, so each
+    # constraint only bites for the kind of certificate it is about).
+    __table_args__ = (UniqueConstraint("program_id", "relawan_id", "role_label"),
+                      UniqueConstraint("event_id", "relawan_id", "role_label"),
+                      UniqueConstraint("event_id", "speaker_id", "role_label"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -33,3 +37,36 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict | None] = mapped_column(JSON)
+
+
+class EventAttendanceStat(db.Model):
+    """Registered and attended per event and attendee kelurahan: the dashboard's fact table.
+
+    A cache of GROUP BY results over registration/check_in, kept fresh by reports.stats.refresh()
+    ('' = kelurahan unknown). Small (events x kelurahan), so the dashboard never scans check-ins.
+    """
+
+    __tablename__ = "report_event_stat"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
+    kelurahan_kode: Mapped[str] = mapped_column(String(13), primary_key=True, index=True)
+    registered: Mapped[int] = mapped_column(Integer, default=0)
+    attended: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EventStatRefresh(db.Model):
+    """When an event's rows in report_event_stat were last computed."""
+
+    __tablename__ = "report_event_refresh"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ReportState(db.Model):
+    """Small key/value state for the stats refresh (e.g. the last check-in id seen)."""
+
+    __tablename__ = "report_state"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

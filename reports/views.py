@@ -1,2 +1,131 @@
-"""Report pages."""
-from reports import bp  # noqa: F401
+"""Report pages: dashboard, per-event report, per-relawan history.
+
+The other report pages live in views_attendance.py, views_docs.py (daftar hadir,
+certificates) and views_export.py, imported at the bottom of this module's header.
+"""
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from auth.models import Role
+from events.checkin_models import CheckIn
+from events.models import Event, ProgramEnrollment, Registration, RegistrationStatus
+from extensions import db
+from helpers.access import check_kecamatan_scope, readers_required, scope_kecamatan
+from relawan.models import STATUS_LABELS, Relawan, RelawanStatus
+from reports import bp, certificates, charts, queries, stats
+from reports import views_attendance, views_docs, views_export  # noqa: F401 (routes)
+from reports.attendance import LABELS as ATT_LABELS, status_for
+from reports.event_report import event_summary
+from reports.filters import choices, forced_kecamatan, parse_filters
+from reports.models import Certificate
+from timeutil import utcnow
+
+bp.record_once(lambda state: certificates.register_hook())
+
+STATUS_SERIES = [(s.value, STATUS_LABELS[s]) for s in RelawanStatus]
+
+
+@bp.get("/laporan/")
+@readers_required
+def dashboard():
+    """Participation dashboard (koordinator: own kecamatan only)."""
+    f = parse_filters(request.args)
+    stats.refresh()
+    kel_rows = queries.status_by_kelurahan(f)
+    kec_rows = queries.status_by_kecamatan(kel_rows)
+    fun = queries.funnel(f)
+    events = queries.attendance_by_event(f)
+    months = queries.participation_by_month(f)
+    least = queries.least_reached(f)
+    tot = queries.totals(f, kel_rows, months)
+    chart = {
+        "kecamatan": charts.stacked([(k["nama"], [k[s] for s, _ in STATUS_SERIES]) for k in kec_rows],
+                                    STATUS_SERIES, "Relawan per kecamatan menurut status"),
+        "funnel": charts.hbar([(STATUS_LABELS[RelawanStatus(x["status"])], x["count"]) for x in fun],
+                              "Tahapan relawan", css="chart-funnel", bar_class="bar bar-funnel",
+                              value_text=lambda i, v: _funnel_text(fun[i])),
+        "events": charts.hbar([(_short(e["title"]), e["rate"] or 0) for e in events],
+                              "Tingkat kehadiran per kegiatan", max_value=100,
+                              bar_class="bar bar-rate",
+                              value_text=lambda i, v: f"{events[i]['attended']}/{events[i]['registered']}"),
+        "months": charts.hbar([(_month_label(m["month"]), m["checkins"]) for m in months],
+                              "Kehadiran per bulan", bar_class="bar bar-month"),
+        "least": charts.hbar([(f"{x['nama']} ({x['kecamatan_nama']})", x["checkins"]) for x in least],
+                             "Kelurahan paling sedikit terjangkau", bar_class="bar bar-least"),
+    }
+    return render_template("reports/dashboard.html", f=f, kel_rows=kel_rows, kec_rows=kec_rows,
+                           funnel=fun, events=events, months=months, least=least, totals=tot,
+                           chart=chart, series=STATUS_SERIES, opts=choices(),
+                           status_labels=dict(STATUS_SERIES),
+                           no_kelurahan=queries.relawan_without_kelurahan(f))
+
+
+def _funnel_text(row: dict) -> str:
+    pct = row["pct_of_start"]
+    return f"{row['count']:,}".replace(",", ".") + (f" ({pct:.0f}%)" if pct is not None else "")
+
+
+def _short(title: str, n: int = 44) -> str:
+    return title if len(title) <= n else title[: n - 1] + "…"
+
+
+def _month_label(ym: str) -> str:
+    from timeutil import BULAN
+    y, m = ym.split("-")
+    return f"{BULAN[int(m) - 1]} {y}"
+
+
+@bp.get("/laporan/kegiatan/<int:event_id>")
+@readers_required
+def event_report(event_id: int):
+    """Registered, attended, no-shows, walk-ins; by kelurahan and by instansi."""
+    event = db.get_or_404(Event, event_id)
+    kec = forced_kecamatan(request.args.get("kecamatan"))
+    summary = event_summary(event, kec)
+    certs = []
+    if current_user.role in (Role.ADMIN, Role.PANITIA):
+        certs = db.session.scalars(select(Certificate).where(Certificate.event_id == event.id)
+                                   .order_by(Certificate.number)).all()
+    return render_template("reports/event_report.html", event=event, s=summary, kecamatan=kec,
+                           certs=certs, chart=charts.hbar(
+                               [(r["nama"] or "(tanpa kelurahan)", r["attended"])
+                                for r in summary["by_kelurahan"][:15]],
+                               "Hadir per kelurahan", bar_class="bar bar-month"))
+
+
+@bp.get("/laporan/relawan/<int:relawan_id>")
+@login_required
+def relawan_history(relawan_id: int):
+    """A relawan's events attended, training progress and total hours (self or readers)."""
+    rel = db.get_or_404(Relawan, relawan_id)
+    own = current_user.role == Role.RELAWAN and rel.user_id == current_user.id
+    if not own:
+        if current_user.role not in (Role.ADMIN, Role.PANITIA, Role.KOORDINATOR):
+            abort(403)
+        if scope_kecamatan():
+            check_kecamatan_scope(rel.kelurahan.kecamatan_kode if rel.kelurahan else None)
+    regs = db.session.scalars(
+        select(Registration).join(Event, Event.id == Registration.event_id)
+        .where(Registration.relawan_id == rel.id).order_by(Event.starts_at.desc())).all()
+    rows = [(r, status_for(r) if r.status != RegistrationStatus.CANCELLED else None) for r in regs]
+    attended = [r for r in regs if r.check_in is not None]
+    hours = round(sum((r.event.ends_at - r.event.starts_at).total_seconds() for r in attended) / 3600, 1)
+    enrollments = db.session.scalars(select(ProgramEnrollment)
+                                     .where(ProgramEnrollment.relawan_id == rel.id)).all()
+    progress = []
+    for en in enrollments:
+        session_ids = [s.id for s in en.program.sessions]
+        done = db.session.scalar(
+            select(func.count(CheckIn.id)).join(Registration, Registration.id == CheckIn.registration_id)
+            .where(Registration.relawan_id == rel.id, Registration.event_id.in_(session_ids))) or 0
+        need = (en.program.min_sessions if en.program.completion_rule == "min_sessions"
+                else sum(1 for s in en.program.sessions if s.required)) or len(session_ids)
+        progress.append({"enrollment": en, "done": done, "total": len(session_ids), "need": need})
+    certs = db.session.scalars(select(Certificate).where(Certificate.relawan_id == rel.id)
+                               .order_by(Certificate.issued_at.desc())).all()
+    return render_template("reports/relawan_history.html", rel=rel, rows=rows, hours=hours,
+                           attended=len(attended), progress=progress, certs=certs, own=own,
+                           att_labels=ATT_LABELS, now_utc=utcnow())

@@ -1,0 +1,229 @@
+"""Streaming CSV and XLSX exports of relawan, registrations and program attendance.
+
+Text that looks like a number (NIK, phone) must survive a spreadsheet:
+- XLSX: a string cell with number_format '@' (Text), so all 16 NIK digits and the phone's
+  leading zero are kept.
+- CSV: written as ="3673..." (Excel and LibreOffice show the text, keep every digit and the
+  leading zero; a program reading the CSV strips the `="` and `"`). A leading apostrophe would
+  show up literally in Excel when a CSV is opened, so it is not used for these columns.
+- Any other cell starting with = + - @ (formula injection, OWASP "CSV injection") gets a leading
+  apostrophe. A UTF-8 BOM lets Excel detect the encoding.
+Rows are read with yield_per (a server-side cursor on PostgreSQL) and never all held in memory.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from typing import Iterable, Iterator
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from sqlalchemy import func, select
+
+from events.checkin_models import CheckIn
+from events.models import Registration, RegistrationStatus
+from extensions import db
+from relawan.models import STATUS_LABELS, Kecamatan, Kelurahan, Relawan, RelawanStatus
+from auth.models import User
+from reports.queries import kode_in_kecamatan
+from timeutil import format_wib
+
+CHUNK = 2000
+TEXT_PREFIX_DANGER = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Table:
+    """An export: column headers, which columns are numeric-looking text, and a row iterator."""
+
+    def __init__(self, name: str, headers: list[str], text_cols: set[int], rows: Iterable[list],
+                 count: int):
+        self.name, self.headers, self.text_cols, self.rows, self.count = (
+            name, headers, text_cols, rows, count)
+
+
+def national_phone(phone: str | None) -> str:
+    """'+6281234567890' -> '081234567890' (the form people type and dial)."""
+    if not phone:
+        return ""
+    digits = phone.lstrip("+")
+    return "0" + digits[2:] if digits.startswith("62") else digits
+
+
+def _csv_cell(value, as_text: bool) -> str:
+    if value is None:
+        return ""
+    value = str(value)
+    if as_text and value:
+        return f'="{value}"'
+    if value.startswith(TEXT_PREFIX_DANGER):
+        return "'" + value
+    return value
+
+
+def csv_stream(table: Table) -> Iterator[bytes]:
+    """Yield the CSV in chunks (UTF-8 with BOM)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    buf.write("\ufeff")
+    writer.writerow(table.headers)
+    n = 0
+    for row in table.rows:
+        writer.writerow([_csv_cell(v, i in table.text_cols) for i, v in enumerate(row)])
+        n += 1
+        if n % 1000 == 0:
+            yield buf.getvalue().encode("utf-8")
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue().encode("utf-8")
+
+
+def xlsx_file(table: Table):
+    """Write an XLSX (openpyxl write_only) to a temporary file and return it, rewound."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=table.name[:31])
+    bold = Font(bold=True)
+    head = []
+    for h in table.headers:
+        c = WriteOnlyCell(ws, value=h)
+        c.font = bold
+        head.append(c)
+    ws.append(head)
+    for row in table.rows:
+        out = []
+        for i, v in enumerate(row):
+            if i in table.text_cols:
+                c = WriteOnlyCell(ws, value="" if v is None else str(v))
+                c.number_format = "@"
+                c.data_type = "s"
+                out.append(c)
+            else:
+                out.append(v)
+        ws.append(out)
+    tmp = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    wb.save(tmp)
+    tmp.seek(0)
+    return tmp
+
+
+def _stream(stmt) -> Iterator:
+    return db.session.execute(stmt.execution_options(yield_per=CHUNK))
+
+
+# ----------------------------------------------------------------------------- relawan
+
+def relawan_statement(params: dict):
+    """SELECT of the relawan list with the screen's filters (status, wilayah, name, period)."""
+    f = params["filters"]
+    conds = []
+    if params.get("status"):
+        conds.append(Relawan.status == params["status"])
+    if params.get("kelurahan"):
+        conds.append(Relawan.kelurahan_kode == params["kelurahan"])
+    elif f.kecamatan:
+        conds.append(kode_in_kecamatan(Relawan.kelurahan_kode, f.kecamatan))
+    if params.get("q"):
+        conds.append(Relawan.full_name.ilike(f"%{params['q']}%"))
+    if f.start_utc:
+        conds.append(Relawan.created_at >= f.start_utc)
+    if f.end_utc:
+        conds.append(Relawan.created_at < f.end_utc)
+    return conds
+
+
+def relawan_table(params: dict, include_nik: bool) -> Table:
+    """All relawan matching the filters; NIK only when include_nik (admin)."""
+    conds = relawan_statement(params)
+    count = db.session.scalar(select(func.count(Relawan.id)).where(*conds)) or 0
+    stmt = (select(Relawan.id, Relawan.full_name, Relawan.nik, Relawan.gender, User.phone, User.email,
+                   Kelurahan.nama, Kecamatan.nama, Relawan.status, Relawan.organisation,
+                   Relawan.created_at)
+            .outerjoin(User, User.id == Relawan.user_id)
+            .outerjoin(Kelurahan, Kelurahan.kode == Relawan.kelurahan_kode)
+            .outerjoin(Kecamatan, Kecamatan.kode == Kelurahan.kecamatan_kode)
+            .where(*conds).order_by(Relawan.id))
+    headers = ["ID", "Nama", "NIK", "L/P", "No. HP", "Email", "Kelurahan", "Kecamatan", "Status",
+               "Organisasi", "Tanggal daftar"]
+    labels = {s.value: STATUS_LABELS[s] for s in RelawanStatus}
+
+    def rows():
+        for (rid, name, nik, gender, phone, email, kel, kec, status, org, created) in _stream(stmt):
+            row = [rid, name, nik, gender, national_phone(phone), email, kel, kec,
+                   labels.get(status, status), org, format_wib(created, "short")]
+            if not include_nik:
+                del row[2]
+            yield row
+
+    if not include_nik:
+        headers.remove("NIK")
+        text_cols = {3}
+    else:
+        text_cols = {2, 4}
+    return Table("Relawan", headers, text_cols, rows(), count)
+
+
+# ----------------------------------------------------------------------- registrations
+
+def registrations_table(event, kecamatan: str | None, include_nik: bool) -> Table:
+    """Every registration of an event (with check-in time), optionally one kecamatan only."""
+    kel_kode = func.coalesce(Relawan.kelurahan_kode, Registration.guest_kelurahan_kode)
+    conds = [Registration.event_id == event.id]
+    if kecamatan:
+        conds.append(kode_in_kecamatan(kel_kode, kecamatan))
+    base = (select(func.count(Registration.id))
+            .outerjoin(Relawan, Relawan.id == Registration.relawan_id).where(*conds))
+    count = db.session.scalar(base) or 0
+    stmt = (select(Registration.id, func.coalesce(Relawan.full_name, Registration.guest_name),
+                   Relawan.nik, func.coalesce(User.phone, Registration.guest_phone),
+                   func.coalesce(Relawan.organisation_detail, Relawan.organisation,
+                                 Registration.guest_instansi),
+                   Registration.guest_jabatan, Kelurahan.nama, Registration.role_label,
+                   Registration.status, Registration.source, Registration.is_walk_in,
+                   Registration.created_at, CheckIn.scanned_at)
+            .outerjoin(Relawan, Relawan.id == Registration.relawan_id)
+            .outerjoin(User, User.id == Relawan.user_id)
+            .outerjoin(Kelurahan, Kelurahan.kode == kel_kode)
+            .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
+            .where(*conds).order_by(Registration.id))
+    headers = ["ID", "Nama", "NIK", "No. HP", "Instansi", "Jabatan", "Kelurahan", "Peran", "Status",
+               "Sumber", "Walk-in", "Terdaftar", "Check-in (WIB)"]
+    status_labels = {RegistrationStatus.CONFIRMED: "Terkonfirmasi",
+                     RegistrationStatus.WAITLISTED: "Daftar tunggu",
+                     RegistrationStatus.CANCELLED: "Dibatalkan"}
+
+    def rows():
+        for r in _stream(stmt):
+            row = [r[0], r[1], r[2], national_phone(r[3]), r[4], r[5], r[6], r[7],
+                   status_labels.get(r[8], r[8]), r[9], "ya" if r[10] else "tidak",
+                   format_wib(r[11], "short"), format_wib(r[12], "short") if r[12] else ""]
+            if not include_nik:
+                del row[2]
+            yield row
+
+    if not include_nik:
+        headers.remove("NIK")
+    return Table("Pendaftar", headers, {2, 3} if include_nik else {2}, rows(), count)
+
+
+# -------------------------------------------------------------------------- attendance
+
+def attendance_table(grid, include_nik: bool) -> Table:
+    """The program's attendance grid: one row per enrolled relawan, one column per session."""
+    from reports.attendance import LABELS
+    headers = ["Nama"] + (["NIK"] if include_nik else []) + [
+        f"Sesi {i + 1}: {s.title}" for i, s in enumerate(grid.sessions)] + [
+        "Hadir + terlambat", "Izin", "Tidak hadir"]
+
+    def rows():
+        for person, cells, counts in grid.rows:
+            row = [person.full_name] + ([person.nik] if include_nik else [])
+            for c in cells:
+                text = LABELS[c.status] if c.status else "-"
+                if c.status and c.note:
+                    text += f" ({c.note})"
+                row.append(text)
+            row += [counts["completion"], counts["izin"], counts["tidak_hadir"]]
+            yield row
+
+    return Table("Kehadiran", headers, {1} if include_nik else set(), rows(), len(grid.rows))

@@ -1,0 +1,93 @@
+"""Read report filters from the query string, validate them, and apply the koordinator's scope."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort
+from sqlalchemy import select
+
+from events.models import EventKind, TrainingProgram
+from extensions import db
+from helpers.access import scope_kecamatan
+from relawan.models import Kecamatan, RelawanStatus
+from reports.queries import Filters
+
+
+def _date(args, key: str, errors: dict) -> date | None:
+    raw = (args.get(key) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[key] = "Tanggal tidak valid (format TTTT-BB-HH)."
+        return None
+
+
+def forced_kecamatan(requested: str | None) -> str | None:
+    """The kecamatan to use: a scoped koordinator gets theirs; asking for another one is a 404."""
+    scope = scope_kecamatan()
+    requested = (requested or "").strip() or None
+    if scope:
+        if requested and requested != scope:
+            abort(404)
+        return scope
+    return requested
+
+
+def parse_filters(args) -> Filters:
+    """Filters from request.args; bad values become field errors, never a 500."""
+    errors: dict = {}
+    f = Filters(errors=errors)
+    f.date_from = _date(args, "dari", errors)
+    f.date_to = _date(args, "sampai", errors)
+    if f.date_from and f.date_to and f.date_to < f.date_from:
+        errors["sampai"] = "Tanggal akhir tidak boleh sebelum tanggal awal."
+        f.date_to = None
+    kec = forced_kecamatan(args.get("kecamatan"))
+    if kec and not scope_kecamatan() and db.session.get(Kecamatan, kec) is None:
+        errors["kecamatan"] = "Kecamatan tidak dikenal."
+        kec = None
+    f.kecamatan = kec
+    kind = (args.get("jenis") or "").strip()
+    if kind:
+        if kind in {k.value for k in EventKind}:
+            f.kind = kind
+        else:
+            errors["jenis"] = "Jenis kegiatan tidak dikenal."
+    program = (args.get("program") or "").strip()
+    if program:
+        if program.isdigit() and db.session.get(TrainingProgram, int(program)):
+            f.program_id = int(program)
+        else:
+            errors["program"] = "Program tidak ditemukan."
+    return f
+
+
+def parse_relawan_filters(args) -> dict:
+    """Filters of the relawan list/export: status, kecamatan, kelurahan, name search, period."""
+    base = parse_filters(args)
+    status = (args.get("status") or "").strip()
+    if status not in {s.value for s in RelawanStatus}:
+        status = None
+    kel = (args.get("kelurahan") or "").strip() or None
+    if kel and base.kecamatan and not kel.startswith(base.kecamatan + "."):
+        if scope_kecamatan():
+            abort(404)
+        kel = None
+    q = (args.get("q") or "").strip()[:80] or None
+    return {"filters": base, "status": status, "kelurahan": kel, "q": q}
+
+
+def choices() -> dict:
+    """Options for the filter form selects."""
+    scope = scope_kecamatan()
+    kec = select(Kecamatan).order_by(Kecamatan.nama)
+    if scope:
+        kec = kec.where(Kecamatan.kode == scope)
+    return {
+        "kecamatan": db.session.scalars(kec).all(),
+        "programs": db.session.scalars(select(TrainingProgram).order_by(TrainingProgram.title)).all(),
+        "kinds": [(k.value, k.value.title()) for k in EventKind],
+        "scoped": bool(scope),
+    }

@@ -1,0 +1,88 @@
+"""Keep report_event_stat fresh: per event and kelurahan, registered vs attended.
+
+Counting a million check-ins joined to registrations and relawan on every dashboard view is
+too slow (seconds on SQLite), so the dashboard reads this small table. An event's rows are
+recomputed (one INSERT ... SELECT ... GROUP BY for all stale events) when:
+- the event has started and was never computed;
+- it is live: it ended less than LIVE_WINDOW ago (late offline uploads, walk-ins);
+- a check-in newer than the last one seen belongs to it (check-in ids only grow).
+Not caught automatically: an undone check-in or a cancelled registration of an event that
+ended more than LIVE_WINDOW ago; `flask --app app reports refresh-stats` recomputes everything.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import case, delete, func, insert, literal, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from events.checkin_models import CheckIn
+from events.models import Event, EventStatus, Registration, RegistrationStatus
+from extensions import db
+from relawan.models import Relawan
+from reports.models import EventAttendanceStat, EventStatRefresh, ReportState
+from timeutil import utcnow
+
+LIVE_WINDOW = timedelta(days=2)
+STATE_KEY = "checkin_max_id"
+
+
+def _stale_event_ids(force: bool) -> tuple[set[int], int, int]:
+    now = utcnow()
+    started = select(Event.id).where(Event.starts_at <= now, Event.status != EventStatus.CANCELLED)
+    if force:
+        ids = set(db.session.scalars(started))
+    else:
+        ids = set(db.session.scalars(started.where(
+            Event.id.not_in(select(EventStatRefresh.event_id)))))
+        ids |= set(db.session.scalars(started.where(Event.ends_at >= now - LIVE_WINDOW)))
+    state = db.session.get(ReportState, STATE_KEY)
+    last = state.value if state else 0
+    current = db.session.scalar(select(func.max(CheckIn.id))) or 0
+    if current > last and not force:
+        ids |= set(db.session.scalars(select(CheckIn.event_id).where(CheckIn.id > last).distinct()))
+    return ids, last, current
+
+
+def recompute(event_ids: set[int]) -> None:
+    """Replace the stat rows of these events with fresh GROUP BY results."""
+    if not event_ids:
+        return
+    ids = sorted(event_ids)
+    kel = func.coalesce(Relawan.kelurahan_kode, Registration.guest_kelurahan_kode, literal(""))
+    confirmed = Registration.status == RegistrationStatus.CONFIRMED
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        db.session.execute(delete(EventAttendanceStat).where(EventAttendanceStat.event_id.in_(chunk)))
+        db.session.execute(delete(EventStatRefresh).where(EventStatRefresh.event_id.in_(chunk)))
+        agg = (select(Registration.event_id, kel,
+                      func.sum(case((confirmed, 1), else_=0)),
+                      func.count(CheckIn.id))
+               .select_from(Registration)
+               .outerjoin(Relawan, Relawan.id == Registration.relawan_id)
+               .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
+               .where(Registration.event_id.in_(chunk))
+               .group_by(Registration.event_id, kel))
+        db.session.execute(insert(EventAttendanceStat).from_select(
+            ["event_id", "kelurahan_kode", "registered", "attended"], agg))
+        now = utcnow()
+        db.session.execute(insert(EventStatRefresh), [{"event_id": i, "computed_at": now} for i in chunk])
+
+
+def refresh(force: bool = False) -> int:
+    """Bring the stat table up to date; returns how many events were recomputed. Commits."""
+    ids, last, current = _stale_event_ids(force)
+    if not ids and current == last:
+        return 0
+    try:
+        recompute(ids)
+        state = db.session.get(ReportState, STATE_KEY)
+        if state is None:
+            db.session.add(ReportState(key=STATE_KEY, value=current))
+        else:
+            state.value = max(state.value, current)
+        db.session.commit()
+    except (IntegrityError, OperationalError):
+        # another request refreshed the same events at the same moment: theirs is as good
+        db.session.rollback()
+    return len(ids)

@@ -1,0 +1,156 @@
+"""Paper: daftar hadir PDF; certificates (download, public verification, revoke, issue)."""
+from __future__ import annotations
+
+import re
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from auth.models import Role
+from events.checkin_models import CheckIn
+from events.models import Event, Registration, RegistrationStatus
+from extensions import db, limiter
+from helpers.access import admin_required, staff_required
+from relawan.models import Kelurahan, Relawan, mask_phone
+from reports import bp, certificates
+from reports.models import Certificate
+from reports.pdf import AttendanceRow, DocHeader, daftar_hadir_pdf, format_date_id, wib_date_text
+from auth.models import User
+from timeutil import format_wib
+
+BLANK_EXTRA_ROWS = 10      # walk-in lines under the printed registrant list
+BLANK_ONLY_ROWS = 30       # an event without registrants: a fully blank numbered sheet
+_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
+
+
+def _attendance_rows(event: Event, filled: bool) -> list[AttendanceRow]:
+    """Registrants (blank sheet) or checked-in people (filled), never a NIK."""
+    kel = func.coalesce(Relawan.kelurahan_kode, Registration.guest_kelurahan_kode)
+    stmt = (select(func.coalesce(Relawan.full_name, Registration.guest_name),
+                   Relawan.organisation_detail, Relawan.organisation, Registration.guest_instansi,
+                   Registration.guest_jabatan, Kelurahan.nama,
+                   func.coalesce(User.phone, Registration.guest_phone), CheckIn.scanned_at)
+            .select_from(Registration)
+            .outerjoin(Relawan, Relawan.id == Registration.relawan_id)
+            .outerjoin(User, User.id == Relawan.user_id)
+            .outerjoin(Kelurahan, Kelurahan.kode == kel)
+            .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
+            .where(Registration.event_id == event.id))
+    if filled:
+        stmt = stmt.where(CheckIn.id.isnot(None)).order_by(CheckIn.scanned_at, CheckIn.id)
+    else:
+        stmt = stmt.where(Registration.status == RegistrationStatus.CONFIRMED).order_by(
+            func.coalesce(Relawan.full_name, Registration.guest_name))
+    rows = []
+    for name, org_detail, org, g_inst, g_jab, kel_nama, phone, scanned in db.session.execute(stmt):
+        inst = org_detail or org or " / ".join(x for x in (g_inst, g_jab) if x) or ""
+        rows.append(AttendanceRow(name=name or "", instansi=inst, kelurahan=kel_nama or "",
+                                  phone_masked=mask_phone(phone) if phone else "",
+                                  time_in=format_wib(scanned, "time") if (filled and scanned) else ""))
+    return rows
+
+
+def doc_header() -> DocHeader:
+    cfg = current_app.config
+    return DocHeader(org_name=cfg["ORG_NAME"], org_unit=cfg["ORG_UNIT"],
+                     org_address=cfg.get("ORG_ADDRESS", ""), city=cfg.get("CITY_SHORT", "Serang"))
+
+
+@bp.get("/laporan/kegiatan/<int:event_id>/daftar-hadir.pdf")
+@staff_required
+def daftar_hadir(event_id: int):
+    """Daftar hadir PDF. ?versi=kosong: registrants + blank lines, no times; terisi: check-ins."""
+    event = db.get_or_404(Event, event_id)
+    versi = request.args.get("versi", "terisi")
+    if versi not in ("kosong", "terisi"):
+        abort(400)
+    filled = versi == "terisi"
+    rows = _attendance_rows(event, filled)
+    blank = 0 if filled else (BLANK_EXTRA_ROWS if rows else BLANK_ONLY_ROWS)
+    city = current_app.config.get("CITY_SHORT", "Serang")
+    pdf = daftar_hadir_pdf(
+        doc_header(), event.title, wib_date_text(event.starts_at),
+        f"{format_wib(event.starts_at, 'time')} s.d. {format_wib(event.ends_at, 'time')} WIB",
+        " - ".join(x for x in (event.venue_name, event.venue_address) if x),
+        event.organiser_name or current_app.config["ORG_UNIT"], rows, blank_rows=blank,
+        signed_place_date=f"{city}, {format_date_id(event.starts_at)}")
+    resp = Response(pdf, mimetype="application/pdf")
+    resp.headers["Content-Disposition"] = (
+        f'inline; filename="daftar-hadir-{event.id}-{versi}.pdf"')
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
+
+
+@bp.get("/laporan/sertifikat/<int:cert_id>.pdf")
+@login_required
+def certificate_pdf(cert_id: int):
+    """Certificate PDF for its owner or staff; a revoked one is not served."""
+    cert = db.get_or_404(Certificate, cert_id)
+    owner = cert.user_id is not None and cert.user_id == current_user.id
+    if not owner and cert.relawan_id and current_user.role == Role.RELAWAN:
+        rel = db.session.get(Relawan, cert.relawan_id)
+        owner = rel is not None and rel.user_id == current_user.id
+    if not owner and not current_user.is_staff:
+        abort(404)
+    if cert.revoked_at:
+        abort(404)
+    resp = Response(certificates.render_pdf(cert), mimetype="application/pdf")
+    safe = cert.number.replace("/", "-")
+    resp.headers["Content-Disposition"] = f'inline; filename="sertifikat-{safe}.pdf"'
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
+
+
+@bp.get("/sertifikat/<code>")
+@limiter.limit("60 per minute")
+def verify_certificate(code: str):
+    """Public verification: number, name, title, dates, role, valid or revoked; nothing else."""
+    cert = None
+    if _CODE_RE.match(code):
+        cert = db.session.scalars(select(Certificate).where(Certificate.code == code)).first()
+    if cert is None:
+        return render_template("reports/verify.html", cert=None), 404
+    return render_template("reports/verify.html", cert=cert,
+                           role=certificates.ROLE_TEXT.get(cert.role_label, cert.role_label))
+
+
+@bp.post("/laporan/sertifikat/<int:cert_id>/cabut")
+@admin_required
+def revoke_certificate(cert_id: int):
+    """Admin revokes a certificate with a reason (audited)."""
+    cert = db.get_or_404(Certificate, cert_id)
+    try:
+        certificates.revoke(cert, request.form.get("reason", ""), current_user)
+        db.session.commit()
+        flash(f"Sertifikat {cert.number} dicabut.", "success")
+    except certificates.CertificateError as err:
+        db.session.rollback()
+        flash(str(err), "danger")
+    return redirect(_back(cert))
+
+
+def _back(cert: Certificate) -> str:
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    if cert.program_id:
+        return url_for("reports.attendance", program_id=cert.program_id)
+    if cert.event_id:
+        return url_for("reports.event_report", event_id=cert.event_id)
+    return url_for("reports.dashboard")
+
+
+@bp.post("/laporan/kegiatan/<int:event_id>/sertifikat")
+@staff_required
+def issue_event_certificates(event_id: int):
+    """Staff issue participation certificates for the event's narasumber and panitia."""
+    event = db.get_or_404(Event, event_id)
+    try:
+        made = certificates.issue_for_event_staff(event)
+        db.session.commit()
+        flash(f"{made} sertifikat baru untuk narasumber/panitia diterbitkan.", "success")
+    except certificates.CertificateError as err:
+        db.session.rollback()
+        flash(str(err), "warning")
+    return redirect(url_for("reports.event_report", event_id=event.id) + "#sertifikat")
