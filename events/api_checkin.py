@@ -23,8 +23,11 @@ class BadBody(Exception):
     """A malformed request body; the message is Indonesian."""
 
 
+MAX_ID = 2**31 - 1  # INTEGER columns; larger path ids cannot exist (and overflow SQLite)
+
+
 def _event_or_error(event_id: int):
-    event = db.session.get(Event, event_id)
+    event = db.session.get(Event, event_id) if event_id <= MAX_ID else None
     if event is None:
         return None, error(404, "not_found", "Acara tidak ditemukan.")
     if not can_scan(g.api_user, event.id):
@@ -134,6 +137,8 @@ def undo_check_in(checkin_id: int):
     """Undo a check-in (panitia and admin only); written to the audit log."""
     if not can_undo(g.api_user):
         return error(403, "forbidden", "Hanya panitia atau admin yang dapat membatalkan check-in.")
+    if checkin_id > MAX_ID:
+        return error(404, "not_found", "Check-in tidak ditemukan atau sudah dibatalkan.")
     try:
         body = service.undo(checkin_id, by_user=g.api_user)
     except service.CheckInError as exc:

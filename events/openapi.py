@@ -66,7 +66,7 @@ def _errors(*codes: int) -> dict:
 
 
 EVENT_ID = {"name": "event_id", "in": "path", "required": True,
-            "schema": {"type": "integer", "minimum": 1}}
+            "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}}
 
 
 def spec() -> dict:
@@ -122,7 +122,7 @@ def spec() -> dict:
                 "description": "Deletes the check-in and writes it to the audit log. Scan "
                                "replays keep returning their first answer.",
                 "parameters": [{"name": "checkin_id", "in": "path", "required": True,
-                                "schema": {"type": "integer", "minimum": 1}}],
+                                "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}}],
                 "responses": {"200": _json("Undone", "Undone."), **_errors(401, 403, 404)}}},
         },
         "components": {

@@ -1,0 +1,55 @@
+"""Factories for the check-in tests: registrations, tokens, grants, scan bodies."""
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from auth.models import ApiToken
+from auth.tokens import create_token
+from events.checkin_models import DoorStaffGrant
+from events.models import Registration, RegistrationStatus
+from extensions import db
+from timeutil import utcnow
+
+
+def make_registration(app, event, *, relawan=None, status=RegistrationStatus.CONFIRMED,
+                      name="Siti Aminah", instansi="PKK Kel. Kasemen", phone=None, **kw):
+    """A committed registration (guest unless `relawan` is given); returns (id, token)."""
+    token = kw.pop("token", secrets.token_urlsafe(18))
+    with app.app_context():
+        reg = Registration(event_id=event.id, relawan_id=getattr(relawan, "id", None),
+                           guest_name=None if relawan else name,
+                           guest_instansi=None if relawan else instansi,
+                           guest_phone=phone, status=status, token=token,
+                           source="self" if relawan else "guest", created_at=utcnow(), **kw)
+        db.session.add(reg)
+        db.session.commit()
+        return reg.id, token
+
+
+def make_token(app, user, name="HP pintu 1") -> str:
+    with app.app_context():
+        from auth.models import User
+        _row, plain = create_token(db.session.get(User, user.id), name)
+        db.session.commit()
+        return plain
+
+
+def grant(app, event, user, revoked=False):
+    with app.app_context():
+        db.session.add(DoorStaffGrant(event_id=event.id, user_id=user.id,
+                                      revoked_at=utcnow() if revoked else None))
+        db.session.commit()
+
+
+def scan(code, **kw):
+    body = {"code": code, "scan_id": kw.pop("scan_id", str(uuid.uuid4()))}
+    body.update(kw)
+    return body
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+__all__ = ["ApiToken", "make_registration", "make_token", "grant", "scan", "bearer"]
