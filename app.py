@@ -58,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(reports_bp)
+    app.register_blueprint(__import__("ops").bp)  # privacy/retention admin pages (issue 6)
 
     @app.get("/healthz")
     def healthz():

@@ -1,1 +1,6 @@
-"""Operations: backups, restore, retention and anonymisation chores."""
+"""Operations: backups, restore, retention and anonymisation chores, privacy admin pages."""
+from flask import Blueprint
+
+bp = Blueprint("ops", __name__, url_prefix="/admin/privasi")
+
+from ops import views  # noqa: E402,F401  (routes register on bp)
