@@ -6,9 +6,51 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateTimeLocalField, EmailField, HiddenField, IntegerField,
                      SelectField, StringField, TelField, TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from events.models import KIND_LABELS
+
+
+
+class Select(SelectField):
+    """SelectField with an Indonesian message; a missing value counts as the empty choice."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or valuelist[0] in ("", None):
+            self.data = self.coerce(0) if self.coerce is int else ""
+            return
+        try:
+            self.data = self.coerce(valuelist[0])
+        except (ValueError, TypeError):
+            self.data = None
+
+    def pre_validate(self, form):
+        values = [c[0] for c in self.choices]
+        if self.data not in values:
+            raise ValidationError("Pilihan tidak valid.")
+
+
+class WibDateTime(DateTimeLocalField):
+    """datetime-local input (WIB) with an Indonesian parse error."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Isi tanggal dan jam dengan benar.") from None
+
+
+class Integer(IntegerField):
+    """IntegerField with an Indonesian parse error."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Isi dengan angka.") from None
+
 
 DT = "%Y-%m-%dT%H:%M"
 KIND_CHOICES = [(str(k), label) for k, label in KIND_LABELS.items()]
@@ -17,11 +59,11 @@ DT_MSG = "Isi tanggal dan jam dengan benar."
 
 def _dt(label, required=True):
     validators = [DataRequired(DT_MSG)] if required else [Optional()]
-    return DateTimeLocalField(label, format=DT, validators=validators)
+    return WibDateTime(label, format=DT, validators=validators)
 
 
 class EventForm(FlaskForm):
-    kind = SelectField("Jenis kegiatan", choices=KIND_CHOICES)
+    kind = Select("Jenis kegiatan", choices=KIND_CHOICES)
     title = StringField("Judul", validators=[DataRequired("Judul wajib diisi."),
                                              Length(max=200, message="Maksimal 200 karakter.")])
     description = TextAreaField("Deskripsi", validators=[Optional(), Length(max=5000)])
@@ -30,7 +72,7 @@ class EventForm(FlaskForm):
     venue_address = StringField("Alamat tempat", validators=[Optional(), Length(max=300)])
     starts_at = _dt("Mulai (WIB)")
     ends_at = _dt("Selesai (WIB)")
-    capacity = IntegerField("Kuota peserta", validators=[
+    capacity = Integer("Kuota peserta", validators=[
         Optional(), NumberRange(min=1, max=100000, message="Kuota antara 1 dan 100.000.")])
     registration_opens_at = _dt("Pendaftaran dibuka (WIB)", required=False)
     registration_closes_at = _dt("Pendaftaran ditutup (WIB)", required=False)
@@ -39,8 +81,8 @@ class EventForm(FlaskForm):
     organiser_name = StringField("Narahubung panitia", validators=[Optional(), Length(max=120)])
     organiser_phone = TelField("Nomor HP narahubung", validators=[Optional(), Length(max=30)])
     organiser_email = EmailField("Email narahubung", validators=[Optional(), Length(max=254)])
-    program_id = SelectField("Sesi dari program pelatihan", coerce=int, choices=[], validate_choice=True)
-    program_order = IntegerField("Urutan sesi dalam program", validators=[
+    program_id = Select("Sesi dari program pelatihan", coerce=int, choices=[])
+    program_order = Integer("Urutan sesi dalam program", validators=[
         Optional(), NumberRange(min=1, max=100, message="Urutan antara 1 dan 100.")])
     required = BooleanField("Sesi wajib (dihitung untuk kelulusan)", default=True)
 
@@ -54,11 +96,11 @@ class ProgramForm(FlaskForm):
     title = StringField("Nama program", validators=[DataRequired("Nama program wajib diisi."),
                                                     Length(max=200)])
     description = TextAreaField("Deskripsi", validators=[Optional(), Length(max=5000)])
-    completion_rule = SelectField("Aturan kelulusan", choices=[
+    completion_rule = Select("Aturan kelulusan", choices=[
         ("all_required", "Semua sesi wajib dihadiri"), ("min_sessions", "Minimal sejumlah sesi dihadiri")])
-    min_sessions = IntegerField("Jumlah sesi minimal", validators=[
+    min_sessions = Integer("Jumlah sesi minimal", validators=[
         Optional(), NumberRange(min=1, max=100, message="Antara 1 dan 100.")])
-    status = SelectField("Status", choices=[("draft", "Draf"), ("published", "Terbit (dibuka)"),
+    status = Select("Status", choices=[("draft", "Draf"), ("published", "Terbit (dibuka)"),
                                             ("cancelled", "Dibatalkan")])
 
 
@@ -78,8 +120,8 @@ class AgendaItemForm(FlaskForm):
                                                       Length(max=200)])
     starts_at = _dt("Mulai (WIB)")
     ends_at = _dt("Selesai (WIB)", required=False)
-    speaker_id = SelectField("Narasumber", coerce=int, choices=[], validate_choice=True)
-    position = IntegerField("Urutan", default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+    speaker_id = Select("Narasumber", coerce=int, choices=[])
+    position = Integer("Urutan", default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
 
 
 class GuestRegistrationForm(FlaskForm):
@@ -89,7 +131,7 @@ class GuestRegistrationForm(FlaskForm):
     phone = TelField("Nomor HP (WhatsApp)", validators=[DataRequired("Nomor HP wajib diisi."),
                                                         Length(max=30)])
     email = EmailField("Email (tidak wajib)", validators=[Optional(), Length(max=254)])
-    kelurahan_kode = SelectField("Kelurahan tempat tinggal (tidak wajib)", choices=[],
+    kelurahan_kode = Select("Kelurahan tempat tinggal (tidak wajib)", choices=[],
                                  validate_choice=True)
 
 
