@@ -1,2 +1,82 @@
-"""Scanner and door-desk pages (check-in)."""
-from events import bp  # noqa: F401
+"""Scanner pages (check-in): event picker, the camera scanner, one-tap check-in from a ticket.
+
+The door desk and door-staff pages live in events/door.py, the badge PDFs in events/badges.py.
+"""
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from events import bp
+from events import checkin as service
+from events.checkin.access import can_scan, can_undo, has_any_grant, scannable_events
+from events.models import Event, Registration
+from extensions import db
+from timeutil import utcnow
+
+WASM_URL = "/static/vendor/zxing-wasm-3.1.3/zxing_reader.wasm"
+PONYFILL_URL = "/static/vendor/barcode-detector-3.2.2/ponyfill.js"
+RESULT_CLASS = {"checked_in": "ok", "already_checked_in": "warn"}
+
+
+def scannable_event_or_403(event_id: int) -> Event:
+    """The event, if the current user may scan it (admin, panitia, or its door staff)."""
+    event = db.get_or_404(Event, event_id)
+    if not can_scan(current_user, event.id):
+        abort(403)
+    return event
+
+
+@bp.app_context_processor
+def checkin_helpers():
+    """`can_check_in(event_id)` for templates (the ticket page's one-tap check-in)."""
+    def can_check_in(event_id) -> bool:
+        return bool(current_user.is_authenticated and event_id and can_scan(current_user, event_id))
+    return {"can_check_in": can_check_in}
+
+
+@bp.get("/pindai")
+@login_required
+def scanner_home():
+    """Events the user may scan today or soon (door staff: only their events)."""
+    staff = current_user.role in ("admin", "panitia")
+    if not staff and current_user.role != "relawan" and not has_any_grant(current_user):
+        abort(403)
+    return render_template("events/scanner_home.html", events=scannable_events(current_user),
+                           staff=staff, now=utcnow())
+
+
+@bp.get("/pindai/<int:event_id>")
+@login_required
+def scanner(event_id: int):
+    """The camera scanner for one event (JS: static/js/scanner.js)."""
+    event = scannable_event_or_403(event_id)
+    return render_template("events/scanner.html", event=event, wasm_url=WASM_URL,
+                           ponyfill_url=PONYFILL_URL, can_undo=can_undo(current_user))
+
+
+@bp.post("/t/<token>/check-in")
+@login_required
+def ticket_check_in(token: str):
+    """One-tap check-in from a ticket opened with the phone's own camera app."""
+    reg = db.session.scalar(db.select(Registration).where(Registration.token == token))
+    if reg is None:
+        abort(404)
+    event = scannable_event_or_403(reg.event_id)
+    outcome = service.check_in(event, token, by_user=current_user, scan_id=service.new_scan_id(),
+                               device=(request.form.get("device") or "")[:80] or None,
+                               method="manual")
+    db.session.commit()
+    return render_template("events/scanner_result.html", outcome=outcome, event=event,
+                           token=token, css=RESULT_CLASS.get(outcome.result, "error")), \
+        outcome.http_status if outcome.http_status != 201 else 200
+
+
+@bp.get("/t/<token>/check-in")
+@login_required
+def ticket_check_in_get(token: str):
+    """A GET (reload, shared link) never checks anyone in: back to the ticket."""
+    return redirect(url_for("events.ticket", token=token))
+
+
+from events import badges, door  # noqa: E402,F401  (routes register on bp)
