@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import os
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request, send_from_directory
 from sqlalchemy import event as sa_event, text
 from sqlalchemy.engine import Engine
 
@@ -59,6 +59,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(reports_bp)
     app.register_blueprint(__import__("ops").bp)  # privacy/retention admin pages (issue 6)
+
+    @app.get("/sw.js")
+    def service_worker():
+        """The offline service worker, served at the site root so its scope is the whole site."""
+        response = send_from_directory(app.static_folder, "js/sw.js",
+                                       mimetype="application/javascript", max_age=0)
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["Service-Worker-Allowed"] = "/"
+        return response
 
     @app.get("/healthz")
     def healthz():

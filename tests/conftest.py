@@ -38,6 +38,7 @@ def app():
         "SQLALCHEMY_DATABASE_URI": _database_url(tmpdir),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "BASE_URL": "http://localhost",
         "SERVER_NAME": None,
     })

@@ -131,12 +131,19 @@ def test_login_is_rate_limited(app, make_user):
     limited = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True,
                           "RATELIMIT_STORAGE_URI": "memory://",
                           "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
-    c = limited.test_client()
-    codes = [c.post("/masuk", data={"identifier": user.email, "password": "salah"}).status_code
-             for _ in range(11)]
-    assert codes[:10] == [200] * 10 and codes[10] == 429
-    assert "Terlalu banyak" in c.post("/masuk", data={"identifier": user.email,
-                                                      "password": "x"}).get_data(as_text=True)
-    with limited.app_context():
-        from extensions import db as _db
-        _db.engine.dispose()
+    from extensions import limiter
+
+    try:
+        c = limited.test_client()
+        codes = [c.post("/masuk", data={"identifier": user.email, "password": "salah"}).status_code
+                 for _ in range(11)]
+        assert codes[:10] == [200] * 10 and codes[10] == 429
+        assert "Terlalu banyak" in c.post("/masuk", data={"identifier": user.email,
+                                                          "password": "x"}).get_data(as_text=True)
+    finally:
+        # The limiter is one shared object: switch it off again for the rest of the suite.
+        limiter.reset()
+        limiter.enabled = False
+        with limited.app_context():
+            from extensions import db as _db
+            _db.engine.dispose()
