@@ -126,10 +126,22 @@ def register_cli(app: Flask) -> None:
     register(app)
 
 
+# Pages the service worker may keep for offline use (static/js/sw.js caches only responses
+# that carry X-Offline-Cache: 1): the door scanner, the door desk and a person's ticket.
+OFFLINE_ENDPOINTS = {"events.scanner", "events.door_desk", "events.ticket"}
+
+
 def register_hooks(app: Flask) -> None:
     from helpers import security
 
     security.init_app(app)
+
+    @app.after_request
+    def mark_offline_pages(response):
+        if (request.endpoint in OFFLINE_ENDPOINTS and response.status_code == 200
+                and response.mimetype == "text/html"):
+            response.headers["X-Offline-Cache"] = "1"
+        return response
 
 
 _SQLITE_SYNC = "FULL" if os.environ.get("SQLITE_SYNCHRONOUS", "").upper() == "FULL" else "NORMAL"
