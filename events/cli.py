@@ -1,7 +1,7 @@
 """Events CLI: `flask training recompute` and `flask demo-data`."""
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from extensions import db
 
@@ -29,6 +29,7 @@ def recompute():
 
 
 @click.command("demo-data")
+@with_appcontext
 @click.option("--relawan", "n_relawan", type=int, default=None, help="Skala: jumlah relawan.")
 @click.option("--events", "n_events", type=int, default=None, help="Skala: jumlah kegiatan.")
 @click.option("--checkins", "n_checkins", type=int, default=None, help="Skala: jumlah check-in.")

@@ -1,0 +1,79 @@
+"""Email: off without SMTP (nothing fails), tickets and cancellations sent when configured."""
+import smtplib
+
+import pytest
+from sqlalchemy import select
+
+from events.models import Registration
+from extensions import db
+
+
+class FakeSMTP:
+    sent = []
+
+    def __init__(self, host, port, timeout=None):
+        self.host = host
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def starttls(self):
+        pass
+
+    def login(self, user, password):
+        pass
+
+    def send_message(self, msg):
+        FakeSMTP.sent.append(msg)
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    FakeSMTP.sent = []
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.contoh.id")
+    return FakeSMTP.sent
+
+
+def test_without_smtp_registration_works_and_nothing_is_sent(client, app, make_event, monkeypatch):
+    FakeSMTP.sent = []
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    ev = make_event(allow_guests=True)
+    resp = client.post(f"/kegiatan/{ev.id}/daftar-tamu", data={
+        "name": "Ani", "phone": "081234567890", "email": "ani@contoh.id"})
+    assert resp.status_code == 302 and FakeSMTP.sent == []
+
+
+def test_guest_with_email_gets_ticket_link(client, app, make_event, smtp):
+    ev = make_event(allow_guests=True)
+    client.post(f"/kegiatan/{ev.id}/daftar-tamu", data={"name": "Ani", "phone": "081234567890",
+                                                       "email": "Ani@Contoh.id"})
+    with app.app_context():
+        token = db.session.scalars(select(Registration.token)).one()
+    assert len(smtp) == 1 and smtp[0]["To"] == "ani@contoh.id"
+    assert f"http://localhost/t/{token}" in smtp[0].get_content()
+
+
+def test_cancelling_event_emails_registrants(login_as, client, app, make_event, smtp):
+    ev = make_event(allow_guests=True)
+    client.post(f"/kegiatan/{ev.id}/daftar-tamu", data={"name": "Ani", "phone": "081234567890",
+                                                       "email": "ani@contoh.id"})
+    smtp.clear()
+    resp = login_as("panitia").post(f"/kelola/kegiatan/{ev.id}/batalkan", data={"reason": "Banjir."},
+                                    follow_redirects=True)
+    assert "1 email terkirim" in resp.get_data(as_text=True)
+    assert smtp[0]["Subject"].startswith("Dibatalkan:") and "Banjir." in smtp[0].get_content()
+
+
+def test_smtp_failure_never_breaks_registration(client, app, make_event, monkeypatch):
+    def boom(*a, **k):
+        raise OSError("connection refused")
+    monkeypatch.setattr(smtplib, "SMTP", boom)
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.contoh.id")
+    ev = make_event(allow_guests=True)
+    resp = client.post(f"/kegiatan/{ev.id}/daftar-tamu", data={"name": "Ani", "phone": "081234567890",
+                                                              "email": "ani@contoh.id"})
+    assert resp.status_code == 302
