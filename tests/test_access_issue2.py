@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from auth.models import Role, User
-from extensions import db
+from extensions import db, limiter
 from relawan.models import Relawan, StatusChange
 from tests.conftest import login
 
@@ -91,6 +91,14 @@ ACCESS: list[tuple] = [
 ]
 # For the "own" relawan the card, home and export are their own; for "other" they are the other's.
 # There is no URL that names another relawan's self-service page, so "other" cannot reach "own".
+
+
+@pytest.fixture(autouse=True)
+def _limiter_off():
+    """Another test's rate-limited app flips the shared Limiter on; these tests log in many times."""
+    limiter.enabled = False
+    yield
+    limiter.enabled = False
 
 
 def _client(app, role, make_user, make_relawan, own_user_id):

@@ -168,5 +168,6 @@ def test_sign_up_post_is_rate_limited(app):
     assert codes[:5] == [200] * 5 and codes[5] == 429
     assert c.get("/daftar").status_code == 200  # only POST is limited
     with limited.app_context():
-        from extensions import db as _db
+        from extensions import db as _db, limiter
         _db.engine.dispose()
+        limiter.reset()
