@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 import audit
 from events.checkin_models import CheckIn
@@ -75,10 +75,14 @@ class Grid:
     program: TrainingProgram
     sessions: list[Event]
     rows: list[tuple[Relawan, list[Cell], dict]]
+    total: int = 0
+    page: int = 1
+    pages: int = 1
 
 
-def program_grid(program: TrainingProgram, kecamatan: str | None = None) -> Grid:
-    """Enrolled relawan x sessions with a status per cell (one query for all cells)."""
+def program_grid(program: TrainingProgram, kecamatan: str | None = None, page: int | None = None,
+                 per_page: int = 50) -> Grid:
+    """Enrolled relawan x sessions with a status per cell (one query for all cells of a page)."""
     sessions = list(program.sessions)
     enrolled = (select(Relawan).join(ProgramEnrollment, ProgramEnrollment.relawan_id == Relawan.id)
                 .where(ProgramEnrollment.program_id == program.id,
@@ -87,6 +91,11 @@ def program_grid(program: TrainingProgram, kecamatan: str | None = None) -> Grid
     if kecamatan:
         from reports.queries import kode_in_kecamatan
         enrolled = enrolled.where(kode_in_kecamatan(Relawan.kelurahan_kode, kecamatan))
+    total = db.session.scalar(select(func.count()).select_from(enrolled.order_by(None).subquery())) or 0
+    pages = max(1, -(-total // per_page)) if page else 1
+    if page:
+        page = min(max(page, 1), pages)
+        enrolled = enrolled.limit(per_page).offset((page - 1) * per_page)
     people = db.session.scalars(enrolled).all()
     ids = [p.id for p in people]
     cells: dict[tuple[int, int], tuple] = {}
@@ -114,7 +123,7 @@ def program_grid(program: TrainingProgram, kecamatan: str | None = None) -> Grid
             row.append(Cell(st, reg_id, note, scanned))
         counts["completion"] = counts[Attendance.HADIR] + counts[Attendance.TERLAMBAT]
         rows.append((person, row, counts))
-    return Grid(program, sessions, rows)
+    return Grid(program, sessions, rows, total=total, page=page or 1, pages=pages)
 
 
 def set_excused(registration: Registration, excused: bool, note: str | None, by_user) -> None:
@@ -126,6 +135,8 @@ def set_excused(registration: Registration, excused: bool, note: str | None, by_
         raise AttendanceError("Keterangan izin terlalu panjang (maksimal 500 karakter).")
     if registration.status == RegistrationStatus.CANCELLED:
         raise AttendanceError("Pendaftaran ini sudah dibatalkan.")
+    if excused and registration.check_in is not None:
+        raise AttendanceError("Peserta sudah check-in pada sesi ini; izin tidak dapat dicatat.")
     registration.excused = excused
     registration.excused_note = note if excused else None
     audit.record("attendance_excused" if excused else "attendance_excuse_cleared", registration,

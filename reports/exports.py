@@ -113,36 +113,22 @@ def _stream(stmt) -> Iterator:
 
 # ----------------------------------------------------------------------------- relawan
 
-def relawan_statement(params: dict):
-    """SELECT of the relawan list with the screen's filters (status, wilayah, name, period)."""
-    f = params["filters"]
-    conds = []
-    if params.get("status"):
-        conds.append(Relawan.status == params["status"])
-    if params.get("kelurahan"):
-        conds.append(Relawan.kelurahan_kode == params["kelurahan"])
-    elif f.kecamatan:
-        conds.append(kode_in_kecamatan(Relawan.kelurahan_kode, f.kecamatan))
-    if params.get("q"):
-        conds.append(Relawan.full_name.ilike(f"%{params['q']}%"))
-    if f.start_utc:
-        conds.append(Relawan.created_at >= f.start_utc)
-    if f.end_utc:
-        conds.append(Relawan.created_at < f.end_utc)
-    return conds
-
-
 def relawan_table(params: dict, include_nik: bool) -> Table:
-    """All relawan matching the filters; NIK only when include_nik (admin)."""
-    conds = relawan_statement(params)
-    count = db.session.scalar(select(func.count(Relawan.id)).where(*conds)) or 0
+    """All relawan matching the screening list's filters; NIK only when include_nik (admin)."""
+    from relawan.queries import screening_stmt
+
+    where = screening_stmt(params["screening"], params["scope"]).whereclause
+    conds = [where] if where is not None else []
+    count = db.session.scalar(
+        select(func.count(Relawan.id)).outerjoin(User, User.id == Relawan.user_id)
+        .outerjoin(Kelurahan, Kelurahan.kode == Relawan.kelurahan_kode).where(*conds)) or 0
     stmt = (select(Relawan.id, Relawan.full_name, Relawan.nik, Relawan.gender, User.phone, User.email,
                    Kelurahan.nama, Kecamatan.nama, Relawan.status, Relawan.organisation,
                    Relawan.created_at)
             .outerjoin(User, User.id == Relawan.user_id)
             .outerjoin(Kelurahan, Kelurahan.kode == Relawan.kelurahan_kode)
             .outerjoin(Kecamatan, Kecamatan.kode == Kelurahan.kecamatan_kode)
-            .where(*conds).order_by(Relawan.id))
+            .where(*conds).order_by(Relawan.created_at.desc(), Relawan.id.desc()))
     headers = ["ID", "Nama", "NIK", "L/P", "No. HP", "Email", "Kelurahan", "Kecamatan", "Status",
                "Organisasi", "Tanggal daftar"]
     labels = {s.value: STATUS_LABELS[s] for s in RelawanStatus}
@@ -215,15 +201,13 @@ def attendance_table(grid, include_nik: bool) -> Table:
         f"Sesi {i + 1}: {s.title}" for i, s in enumerate(grid.sessions)] + [
         "Hadir + terlambat", "Izin", "Tidak hadir"]
 
-    def rows():
-        for person, cells, counts in grid.rows:
-            row = [person.full_name] + ([person.nik] if include_nik else [])
-            for c in cells:
-                text = LABELS[c.status] if c.status else "-"
-                if c.status and c.note:
-                    text += f" ({c.note})"
-                row.append(text)
-            row += [counts["completion"], counts["izin"], counts["tidak_hadir"]]
-            yield row
-
-    return Table("Kehadiran", headers, {1} if include_nik else set(), rows(), len(grid.rows))
+    rows = []  # one program's enrolment: small, built now (before the audit commit expires objects)
+    for person, cells, counts in grid.rows:
+        row = [person.full_name] + ([person.nik] if include_nik else [])
+        for c in cells:
+            text = LABELS[c.status] if c.status else "-"
+            if c.status and c.note:
+                text += f" ({c.note})"
+            row.append(text)
+        rows.append(row + [counts["completion"], counts["izin"], counts["tidak_hadir"]])
+    return Table("Kehadiran", headers, {1} if include_nik else set(), rows, len(rows))

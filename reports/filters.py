@@ -9,7 +9,7 @@ from sqlalchemy import select
 from events.models import EventKind, TrainingProgram
 from extensions import db
 from helpers.access import scope_kecamatan
-from relawan.models import Kecamatan, RelawanStatus
+from relawan.models import Kecamatan
 from reports.queries import Filters
 
 
@@ -65,18 +65,23 @@ def parse_filters(args) -> Filters:
 
 
 def parse_relawan_filters(args) -> dict:
-    """Filters of the relawan list/export: status, kecamatan, kelurahan, name search, period."""
-    base = parse_filters(args)
-    status = (args.get("status") or "").strip()
-    if status not in {s.value for s in RelawanStatus}:
-        status = None
-    kel = (args.get("kelurahan") or "").strip() or None
-    if kel and base.kecamatan and not kel.startswith(base.kecamatan + "."):
-        if scope_kecamatan():
-            abort(404)
-        kel = None
-    q = (args.get("q") or "").strip()[:80] or None
-    return {"filters": base, "status": status, "kelurahan": kel, "q": q}
+    """The screening list's own filters (relawan.queries), plus the koordinator's scope.
+
+    A scoped koordinator asking for another kecamatan, or a kelurahan outside theirs, gets 404.
+    """
+    from relawan.queries import parse_filters as screening_filters
+
+    scope = scope_kecamatan()
+    forced_kecamatan(args.get("kecamatan"))
+    f = screening_filters(args)
+    if scope and f.kelurahan and not f.kelurahan.startswith(scope + "."):
+        abort(404)
+    shown = {k: v for k, v in (("status", f.status), ("kecamatan", f.kecamatan or scope),
+                               ("kelurahan", f.kelurahan), ("organisasi", f.organisation),
+                               ("dari", f.date_from and f.date_from.isoformat()),
+                               ("sampai", f.date_to and f.date_to.isoformat()), ("q", f.q),
+                               ("hapus", f.deletion)) if v}
+    return {"screening": f, "scope": scope, "shown": shown}
 
 
 def choices() -> dict:

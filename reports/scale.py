@@ -203,7 +203,10 @@ def _split(total: int, weights: list[float], caps: list[int]) -> list[int]:
 
 
 def generate(relawan: int, events: int, checkins: int, seed: int = 1, log=print) -> dict:
-    """Insert `relawan` relawan, `events` events and registrations reaching `checkins` check-ins."""
+    """Insert `relawan` relawan, `events` events and registrations reaching `checkins` check-ins.
+
+    Commits at the end. Returns counts and seconds.
+    """
     t0 = _time.monotonic()
     rng = random.Random(seed)
     conn = db.session.connection()
@@ -276,6 +279,7 @@ def generate(relawan: int, events: int, checkins: int, seed: int = 1, log=print)
                   "registration", "check_in"):
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{t}\"', 'id'), "
                                     f"(SELECT COALESCE(MAX(id), 1) FROM \"{t}\"))"))
+    db.session.commit()  # a bulk load: commit once here (demo-data calls this without committing)
     out = {"relawan": n_rel, "events": len(evs), "registrations": regs.total,
            "checkins": cis.total, "enrollments": enrol.total,
            "seconds": round(_time.monotonic() - t0, 1)}

@@ -18,7 +18,9 @@ from reports.models import Certificate
 def attendance(program_id: int):
     """Relawan x session statuses: hadir, terlambat, izin, tidak hadir."""
     program = db.get_or_404(TrainingProgram, program_id)
-    grid = program_grid(program, scope_kecamatan())
+    raw = request.args.get("page", "1")
+    page = int(raw) if raw.isdigit() and len(raw) <= 6 else 1
+    grid = program_grid(program, scope_kecamatan(), page=page)
     certs = []
     if current_user.is_staff:
         certs = db.session.scalars(select(Certificate).where(Certificate.program_id == program.id)

@@ -28,8 +28,8 @@ def _int_arg(name: str) -> int:
 @bp.get("/laporan/ekspor")
 @readers_required
 def export():
-    """?jenis=relawan|pendaftar|kehadiran&format=csv|xlsx plus the screen's filters."""
-    kind = request.args.get("jenis", "relawan")
+    """?data=relawan|pendaftar|kehadiran&format=csv|xlsx plus the screen's filters."""
+    kind = request.args.get("data", "relawan")
     fmt = request.args.get("format", "csv")
     if kind not in KINDS or fmt not in ("csv", "xlsx"):
         abort(400)
@@ -37,8 +37,7 @@ def export():
     if kind == "relawan":
         params = parse_relawan_filters(request.args)
         table = relawan_table(params, include_nik)
-        filters = {**params["filters"].as_dict(),
-                   **{k: params[k] for k in ("status", "kelurahan", "q") if params.get(k)}}
+        filters = params["shown"]
         target = None
     elif kind == "pendaftar":
         event = db.get_or_404(Event, _int_arg("event"))

@@ -1,0 +1,78 @@
+"""Training attendance statuses: hadir, terlambat, izin, tidak hadir; izin set by panitia."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from auth.models import AuditEntry
+from events.models import Registration, TrainingProgram
+from extensions import db
+from reports.attendance import Attendance, classify, program_grid
+
+T0 = datetime(2026, 11, 1, 1, 0)
+
+
+def test_classify_boundaries():
+    assert classify(T0, 15, T0 - timedelta(minutes=20), False) == Attendance.HADIR
+    assert classify(T0, 15, T0 + timedelta(minutes=15), False) == Attendance.HADIR
+    assert classify(T0, 15, T0 + timedelta(minutes=15, seconds=1), False) == Attendance.TERLAMBAT
+    assert classify(T0, 15, None, True) == Attendance.IZIN
+    assert classify(T0, 15, None, False) == Attendance.TIDAK_HADIR
+    assert classify(T0, 15, T0, True) == Attendance.HADIR  # came despite izin: present
+
+
+def test_program_grid_statuses(world, ctx):
+    grid = program_grid(db.session.get(TrainingProgram, world.ids.program))
+    got = {p.full_name: [c.status for c in cells] for p, cells, _ in grid.rows}
+    assert got == {
+        "Ani Kasemen": ["hadir", "hadir"],             # +5 (grace 15), +25 (grace 30)
+        "Budi Kasemen": ["izin", "terlambat"],         # excused, +31 (grace 30)
+        "Cici Kasemen": ["tidak_hadir", "tidak_hadir"],
+        "Dedi Taktakan": ["terlambat", "tidak_hadir"],  # +20 (grace 15)
+    }
+    counts = {p.full_name: c["completion"] for p, _, c in grid.rows}
+    assert counts == {"Ani Kasemen": 2, "Budi Kasemen": 1, "Cici Kasemen": 0, "Dedi Taktakan": 1}
+
+
+def test_config_grace_is_used_when_event_has_none(world, app):
+    app.config["LATE_GRACE_MINUTES"] = 25
+    try:
+        with app.app_context():
+            grid = program_grid(db.session.get(TrainingProgram, world.ids.program))
+            got = {p.full_name: cells[0].status for p, cells, _ in grid.rows}
+            assert got["Dedi Taktakan"] == "hadir"
+    finally:
+        app.config["LATE_GRACE_MINUTES"] = 15
+
+
+def test_panitia_sets_and_clears_izin_with_note(world, login_as, app):
+    c = login_as("panitia")
+    reg_id = world.ids.regs[("S1", "C")]
+    resp = c.post(f"/laporan/kehadiran/{reg_id}/izin", data={"excused": "1", "note": ""})
+    assert resp.status_code == 302
+    with app.app_context():
+        assert db.session.get(Registration, reg_id).excused is False  # note required
+    c.post(f"/laporan/kehadiran/{reg_id}/izin", data={"excused": "1", "note": "Tugas kantor"})
+    with app.app_context():
+        reg = db.session.get(Registration, reg_id)
+        assert reg.excused is True and reg.excused_note == "Tugas kantor"
+        assert db.session.scalars(select(AuditEntry).where(AuditEntry.action == "attendance_excused")).one()
+    page = c.get(f"/laporan/program/{world.ids.program}/kehadiran").get_data(as_text=True)
+    assert "Tugas kantor" in page
+    c.post(f"/laporan/kehadiran/{reg_id}/izin", data={"excused": "0"})
+    with app.app_context():
+        reg = db.session.get(Registration, reg_id)
+        assert reg.excused is False and reg.excused_note is None
+
+
+def test_izin_refused_for_checked_in_and_for_koordinator(world, login_as, app):
+    reg_id = world.ids.regs[("S1", "A")]
+    login_as("panitia").post(f"/laporan/kehadiran/{reg_id}/izin", data={"excused": "1", "note": "x"})
+    with app.app_context():
+        assert db.session.get(Registration, reg_id).excused is False
+    other = world.ids.regs[("S1", "C")]
+    assert login_as("koordinator").post(f"/laporan/kehadiran/{other}/izin",
+                                        data={"excused": "1", "note": "x"}).status_code == 403
+    with app.app_context():
+        assert db.session.get(Registration, other).excused is False
