@@ -15,30 +15,30 @@ from flask import current_app
 _TEXTS: dict[str, list[tuple[str, str]]] = {
     "2026-11-v1": [
         ("Siapa yang mengelola data",
-         "{org_name} ({org_unit}) sebagai Pengendali Data Pribadi, berdasarkan Undang-Undang "
-         "Nomor 27 Tahun 2022 tentang Pelindungan Data Pribadi (UU PDP)."),
+         ("{org_name} ({org_unit}) sebagai Pengendali Data Pribadi, berdasarkan Undang-Undang "
+          "Nomor 27 Tahun 2022 tentang Pelindungan Data Pribadi (UU PDP).")),
         ("Tujuan",
-         "Data Anda dipakai hanya untuk seleksi dan pengelolaan relawan: memeriksa pendaftaran, "
-         "menghubungi Anda, mengatur pelatihan dan kegiatan sosialisasi, mencatat kehadiran, "
-         "menerbitkan sertifikat, dan menyusun laporan jumlah relawan per wilayah."),
+         ("Data Anda dipakai hanya untuk seleksi dan pengelolaan relawan: memeriksa pendaftaran, "
+          "menghubungi Anda, mengatur pelatihan dan kegiatan sosialisasi, mencatat kehadiran, "
+          "menerbitkan sertifikat, dan menyusun laporan jumlah relawan per wilayah.")),
         ("Data yang disimpan",
-         "Nama lengkap, NIK, jenis kelamin, tanggal lahir, nomor HP, email (jika diisi), alamat, "
-         "kelurahan, pekerjaan, pendidikan, organisasi, motivasi, waktu luang, riwayat status, "
-         "pendaftaran dan kehadiran kegiatan. NIK hanya ditampilkan tersamar (4 digit terakhir) "
-         "kepada petugas dan tidak pernah dicetak."),
+         ("Nama lengkap, NIK, jenis kelamin, tanggal lahir, nomor HP, email (jika diisi), alamat, "
+          "kelurahan, pekerjaan, pendidikan, organisasi, motivasi, waktu luang, riwayat status, "
+          "pendaftaran dan kehadiran kegiatan. NIK hanya ditampilkan tersamar (4 digit terakhir) "
+          "kepada petugas dan tidak pernah dicetak.")),
         ("Lama penyimpanan",
-         "Data disimpan selama Anda terdaftar sebagai relawan. Pendaftaran yang ditolak dihapus "
-         "atau dianonimkan paling lambat {retention_rejected} hari setelah ditolak. Dokumen "
-         "pertanggungjawaban kegiatan (misalnya daftar hadir) disimpan sesuai jadwal retensi "
-         "arsip Pemerintah Kota."),
+         ("Data disimpan selama Anda terdaftar sebagai relawan. Pendaftaran yang ditolak dihapus "
+          "atau dianonimkan paling lambat {retention_rejected} hari setelah ditolak. Dokumen "
+          "pertanggungjawaban kegiatan (misalnya daftar hadir) disimpan sesuai jadwal retensi "
+          "arsip Pemerintah Kota.")),
         ("Hak Anda",
-         "Sesuai UU PDP Pasal 5-13, Anda berhak mendapat informasi tentang pemrosesan data, "
-         "memperbaiki dan memperbarui data, mengakses dan mendapat salinan data (unduh data saya), "
-         "menarik persetujuan, meminta penghentian pemrosesan serta penghapusan data, dan "
-         "mengajukan keberatan. Permintaan dilayani paling lambat 3 x 24 jam."),
+         ("Sesuai UU PDP Pasal 5-13, Anda berhak mendapat informasi tentang pemrosesan data, "
+          "memperbaiki dan memperbarui data, mengakses dan mendapat salinan data (unduh data saya), "
+          "menarik persetujuan, meminta penghentian pemrosesan serta penghapusan data, dan "
+          "mengajukan keberatan. Permintaan dilayani paling lambat 3 x 24 jam.")),
         ("Kontak",
-         "Pertanyaan, keberatan, atau permintaan terkait data pribadi: Pejabat Pelindungan Data "
-         "Pribadi, {dpo_contact}."),
+         ("Pertanyaan, keberatan, atau permintaan terkait data pribadi: Pejabat Pelindungan Data "
+          "Pribadi, {dpo_contact}.")),
     ],
 }
 LATEST_VERSION = "2026-11-v1"

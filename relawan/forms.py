@@ -9,13 +9,37 @@ import re
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, EmailField, HiddenField, PasswordField, RadioField,
-                     SelectField, StringField, TelField, TextAreaField)
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from relawan.consent import current_version
-from relawan.validators import (InvalidEmail, InvalidNik, InvalidPhone, nik_mismatch_warnings,
-                                normalize_email, normalize_phone, parse_nik)
+from relawan.validators import (
+    InvalidEmail,
+    InvalidNik,
+    InvalidPhone,
+    nik_mismatch_warnings,
+    normalize_email,
+    normalize_phone,
+    parse_nik,
+)
 
 # NUL and other control characters (and U+FFFD from undecodable bytes) are never valid input;
 # PostgreSQL also refuses NUL in text columns.

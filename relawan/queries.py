@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from auth.models import User
-from relawan.forms import ORGANISATION_LABELS, BAD_CHARS
+from relawan.forms import BAD_CHARS, ORGANISATION_LABELS
 from relawan.models import Kelurahan, Relawan, RelawanStatus
 from relawan.validators import InvalidPhone, normalize_phone
 from timeutil import wib_to_utc
@@ -50,7 +50,7 @@ def _date(value: str, errors: list[str], label: str) -> date | None:
 
 def parse_filters(args) -> Filters:
     """Read filters from request.args; unknown or malformed values are dropped with a notice."""
-    get = lambda name, n=100: BAD_CHARS.sub("", (args.get(name) or "").strip())[:n]  # noqa: E731
+    get = lambda name, n=100: BAD_CHARS.sub("", (args.get(name) or "").strip())[:n]
     f = Filters()
     status = get("status", 20)
     f.status = status if status in {s.value for s in RelawanStatus} else ""

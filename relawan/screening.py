@@ -8,9 +8,21 @@ from sqlalchemy import select
 
 from auth.models import Role
 from extensions import db
-from helpers.access import admin_required, check_kecamatan_scope, readers_required, scope_kecamatan, staff_required
+from helpers.access import (
+    admin_required,
+    check_kecamatan_scope,
+    readers_required,
+    scope_kecamatan,
+    staff_required,
+)
 from relawan import bp, data_rights, services
-from relawan.forms import (EDUCATION_LABELS, ORGANISATION_LABELS, ConfirmForm, RejectForm, StatusForm)
+from relawan.forms import (
+    EDUCATION_LABELS,
+    ORGANISATION_LABELS,
+    ConfirmForm,
+    RejectForm,
+    StatusForm,
+)
 from relawan.models import Kecamatan, Kelurahan, Relawan
 from relawan.queries import parse_filters, screening_stmt
 

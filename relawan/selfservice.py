@@ -11,7 +11,12 @@ from auth.models import Role
 from extensions import db
 from helpers.access import roles_required
 from relawan import bp, data_rights, qr, services
-from relawan.forms import EDUCATION_LABELS, ORGANISATION_LABELS, ConfirmForm, ProfileForm
+from relawan.forms import (
+    EDUCATION_LABELS,
+    ORGANISATION_LABELS,
+    ConfirmForm,
+    ProfileForm,
+)
 from relawan.models import Relawan
 
 relawan_required = roles_required(Role.RELAWAN)

@@ -6,8 +6,7 @@ from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from extensions import db, limiter
-from relawan import bp, services
-from relawan import screening, selfservice  # noqa: F401  (their routes register on bp)
+from relawan import bp, screening, selfservice, services  # noqa: F401  (their routes register on bp)
 from relawan.consent import consent_text, current_version
 from relawan.forms import SignUpForm
 from relawan.models import Kelurahan

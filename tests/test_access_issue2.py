@@ -9,8 +9,8 @@ must leave it untouched in the database.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from sqlalchemy import func, select
@@ -45,7 +45,7 @@ class Ctx:
 
 
 URL = Callable[[Ctx], str]
-target: URL = lambda c: f"/relawan/{c.target_id}"  # noqa: E731
+target: URL = lambda c: f"/relawan/{c.target_id}"
 
 
 def _expand(method: str, url: URL, expected: dict[str, int], data: dict | None = None):
@@ -53,15 +53,15 @@ def _expand(method: str, url: URL, expected: dict[str, int], data: dict | None =
 
 
 # Expected statuses by audience. 302 for anonymous = redirect to the login page.
-PUBLIC_ONLY = dict(anonymous=200, relawan_own=302, relawan_other=302, koordinator_same=302,
-                   koordinator_other=302, panitia=302, admin=302)
-RELAWAN_SELF = dict(anonymous=302, relawan_own=200, relawan_other=200, koordinator_same=403,
-                    koordinator_other=403, panitia=403, admin=403)
-READERS = dict(anonymous=302, relawan_own=403, relawan_other=403, koordinator_same=200,
-               koordinator_other=200, panitia=200, admin=200)
+PUBLIC_ONLY = {"anonymous": 200, "relawan_own": 302, "relawan_other": 302, "koordinator_same": 302,
+                   "koordinator_other": 302, "panitia": 302, "admin": 302}
+RELAWAN_SELF = {"anonymous": 302, "relawan_own": 200, "relawan_other": 200, "koordinator_same": 403,
+                    "koordinator_other": 403, "panitia": 403, "admin": 403}
+READERS = {"anonymous": 302, "relawan_own": 403, "relawan_other": 403, "koordinator_same": 200,
+               "koordinator_other": 200, "panitia": 200, "admin": 200}
 READERS_SCOPED = dict(READERS, koordinator_other=404)
-STAFF_WRITE = dict(anonymous=302, relawan_own=403, relawan_other=403, koordinator_same=403,
-                   koordinator_other=403, panitia=302, admin=302)
+STAFF_WRITE = {"anonymous": 302, "relawan_own": 403, "relawan_other": 403, "koordinator_same": 403,
+                   "koordinator_other": 403, "panitia": 302, "admin": 302}
 ADMIN_WRITE = dict(STAFF_WRITE, panitia=403)
 READERS_404 = dict(READERS, koordinator_same=404, koordinator_other=404, panitia=404, admin=404)
 

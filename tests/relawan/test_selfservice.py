@@ -183,9 +183,8 @@ def test_deletion_request_then_admin_anonymises(app, make_relawan, login_as):
     assert c.get("/saya/kartu").status_code in (302, 401, 404)
     again = admin.post(f"/relawan/{rel.id}/hapus-data", data={"del-confirm": "y"}, follow_redirects=True)
     assert "sudah dihapus sebelumnya" in again.get_data(as_text=True)
-    with app.app_context():
-        with __import__("pytest").raises(services.InvalidTransition):
-            services.change_status(db.session.get(Relawan, rel.id), "nonaktif", None)
+    with app.app_context(), __import__("pytest").raises(services.InvalidTransition):
+        services.change_status(db.session.get(Relawan, rel.id), "nonaktif", None)
 
 
 def test_panitia_cannot_carry_out_deletion(app, make_relawan, login_as):

@@ -4,11 +4,18 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from auth.models import Role, User
+from auth.models import Role
 from extensions import db
 from relawan import services
-from relawan.models import Relawan, StatusChange
-from tests.relawan.helpers import BIRTH, CONSENT_VERSION, NIK_P, audit_count, counts, signup_form
+from relawan.models import Relawan
+from tests.relawan.helpers import (
+    BIRTH,
+    CONSENT_VERSION,
+    NIK_P,
+    audit_count,
+    counts,
+    signup_form,
+)
 
 
 def _post(client, **overrides):
@@ -168,6 +175,7 @@ def test_sign_up_post_is_rate_limited(app):
     assert codes[:5] == [200] * 5 and codes[5] == 429
     assert c.get("/daftar").status_code == 200  # only POST is limited
     with limited.app_context():
-        from extensions import db as _db, limiter
+        from extensions import db as _db
+        from extensions import limiter
         _db.engine.dispose()
         limiter.reset()

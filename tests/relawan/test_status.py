@@ -56,9 +56,8 @@ def test_each_other_transition_is_refused_and_changes_nothing(app, make_relawan,
 
 def test_unknown_status_is_refused(app, make_relawan):
     rel = make_relawan()
-    with app.app_context():
-        with pytest.raises(services.InvalidTransition):
-            services.change_status(db.session.get(Relawan, rel.id), "pensiun", None)
+    with app.app_context(), pytest.raises(services.InvalidTransition):
+        services.change_status(db.session.get(Relawan, rel.id), "pensiun", None)
 
 
 def test_full_path_to_aktif_keeps_every_step_in_history(app, make_relawan, make_user):
@@ -90,9 +89,8 @@ def test_reject_needs_a_reason(app, make_relawan, make_user):
 
 def test_approve_only_from_calon(app, make_relawan, make_user):
     rel = make_relawan(status=S.AKTIF)
-    with app.app_context():
-        with pytest.raises(services.InvalidTransition):
-            services.approve(db.session.get(Relawan, rel.id), None)
+    with app.app_context(), pytest.raises(services.InvalidTransition):
+        services.approve(db.session.get(Relawan, rel.id), None)
 
 
 def test_bulk_approve_changes_only_calon(app, make_relawan, make_user):

@@ -2,11 +2,21 @@
 from datetime import date
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from relawan.fakes import fake_nik, fake_phone
-from relawan.validators import (PROVINCE_CODES, InvalidEmail, InvalidNik, InvalidPhone, clean_nik,
-                                nik_mismatch_warnings, normalize_email, normalize_phone, parse_nik)
+from relawan.validators import (
+    PROVINCE_CODES,
+    InvalidEmail,
+    InvalidNik,
+    InvalidPhone,
+    clean_nik,
+    nik_mismatch_warnings,
+    normalize_email,
+    normalize_phone,
+    parse_nik,
+)
 
 TODAY = date(2026, 11, 28)
 provinces = st.sampled_from(sorted(PROVINCE_CODES))
