@@ -56,6 +56,30 @@ access_log_format = (
     '"path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, '
     '"user_agent": "%(a)s"}'
 )
+# gunicorn's own messages (start, worker boot/timeout) as JSON lines too; the access lines are
+# already JSON (above), so they pass through as they are.
+_access_handler = ({"class": "logging.StreamHandler", "formatter": "raw", "stream": "ext://sys.stderr"}
+                   if _access in ("-", "off") else
+                   {"class": "logging.FileHandler", "formatter": "raw", "filename": _access})
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "helpers.logging.JsonFormatter"},
+        "raw": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "error_console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+        "access": _access_handler,
+    },
+    "root": {"level": "INFO", "handlers": ["error_console"]},
+    "loggers": {
+        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["error_console"], "propagate": False},
+        # With a logconfig gunicorn always emits access lines: "off" mutes them by level.
+        "gunicorn.access": {"level": "CRITICAL" if accesslog is None else "INFO",
+                            "handlers": ["access"], "propagate": False},
+    },
+} if os.environ.get("LOG_FORMAT", "json").lower() == "json" else {}
 # Shorter than the default: process title shows in `ps` and systemd's status.
 proc_name = "p2tp2a-relawan"
 

@@ -85,6 +85,8 @@ def configure_logging(fmt: str | None = None, level: str | None = None) -> None:
     else:
         handler.setFormatter(JsonFormatter())
     root.setLevel(level)
+    # Import-time chatter from Flask-Migrate's alembic plugins on every worker start.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def init_app(app: Flask) -> None:
