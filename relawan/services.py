@@ -10,8 +10,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 import audit
 from auth.models import Role, User
@@ -66,19 +67,32 @@ def allowed_transitions(status: str) -> tuple[str, ...]:
 
 
 def change_status(relawan: Relawan, to: str, by_user: User | None, note: str | None = None) -> StatusChange:
-    """Move `relawan` to status `to`, writing a history row and an audit entry."""
+    """Move `relawan` to status `to`, writing a history row and an audit entry.
+
+    Raises InvalidTransition when `to` is not reachable (or someone else changed the status
+    meanwhile), RelawanError when a rejection has no reason.
+    """
     if relawan.anonymized_at is not None:
         raise InvalidTransition("Data relawan ini sudah dihapus; statusnya tidak dapat diubah.")
     if to not in allowed_transitions(relawan.status):
         raise InvalidTransition(
             f"Status tidak dapat diubah dari {label(relawan.status)} ke {label(to)}.")
     note = (note or "").strip() or None
-    change = StatusChange(relawan=relawan, from_status=relawan.status, to_status=to,
-                          by_user_id=getattr(by_user, "id", None), note=note, at=utcnow())
+    if to == S.DITOLAK and not note:
+        raise RelawanError("Alasan penolakan wajib diisi.")
+    old, now = relawan.status, utcnow()
+    # Compare-and-set in the database: two staff acting on the same relawan at once cannot both
+    # move it from the same status (no check-then-write race).
+    result = db.session.execute(
+        update(Relawan).where(Relawan.id == relawan.id, Relawan.status == old)
+        .values(status=to, status_changed_at=now).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise InvalidTransition("Status relawan ini baru saja diubah orang lain. Muat ulang halaman.")
+    set_committed_value(relawan, "status", to)
+    set_committed_value(relawan, "status_changed_at", now)
+    change = StatusChange(relawan=relawan, from_status=old, to_status=to,
+                          by_user_id=getattr(by_user, "id", None), note=note, at=now)
     db.session.add(change)
-    old = relawan.status
-    relawan.status = to
-    relawan.status_changed_at = change.at
     audit.record("relawan_status", relawan, user=by_user,
                  details={"from": old, "to": to}, note=note)
     db.session.flush()
@@ -94,8 +108,6 @@ def approve(relawan: Relawan, by_user: User, note: str | None = None) -> StatusC
 
 def reject(relawan: Relawan, by_user: User, reason: str) -> StatusChange:
     """Screening: reject with a reason (required, shown to the relawan)."""
-    if not (reason or "").strip():
-        raise RelawanError("Alasan penolakan wajib diisi.")
     return change_status(relawan, S.DITOLAK, by_user, reason)
 
 

@@ -1,6 +1,6 @@
 """The status workflow service: every allowed transition, every refused one, history and audit."""
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from auth.models import AuditEntry, User
 from extensions import db
@@ -103,3 +103,26 @@ def test_bulk_approve_changes_only_calon(app, make_relawan, make_user):
         statuses = sorted(db.session.scalars(select(Relawan.status)).all())
         assert statuses == ["aktif", "ditolak", "terverifikasi", "terverifikasi"]
         assert db.session.scalar(select(func.count()).select_from(StatusChange)) == 2
+
+
+def test_generic_change_to_ditolak_also_needs_a_reason(app, make_relawan):
+    rel = make_relawan(status=S.TERVERIFIKASI)
+    with app.app_context():
+        with pytest.raises(services.RelawanError, match="Alasan penolakan wajib"):
+            services.change_status(db.session.get(Relawan, rel.id), S.DITOLAK, None, "")
+        db.session.rollback()
+        assert db.session.get(Relawan, rel.id).status == S.TERVERIFIKASI
+
+
+def test_status_changed_meanwhile_by_someone_else_is_refused(app, make_relawan):
+    """Compare-and-set: a stale copy (another staff member approved first) cannot change it again."""
+    rel = make_relawan()
+    with app.app_context():
+        stale = db.session.get(Relawan, rel.id)
+        assert stale.status == S.CALON
+        with db.engine.begin() as other:  # a second connection approves first
+            other.execute(update(Relawan).where(Relawan.id == rel.id).values(status=S.TERVERIFIKASI))
+        with pytest.raises(services.InvalidTransition, match="baru saja diubah"):
+            services.change_status(stale, S.DITOLAK, None, "terlambat")
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(StatusChange)) == 0
