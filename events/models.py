@@ -237,7 +237,7 @@ class Registration(db.Model):
     @property
     def instansi(self) -> str | None:
         if self.relawan is not None:
-            return self.relawan.organisation_detail or self.relawan.organisation
+            return self.relawan.organisation_detail
         return self.guest_instansi
 
     @property

@@ -58,7 +58,7 @@ def register(event_id: int):
 
 
 @bp.route("/kegiatan/<int:event_id>/daftar-tamu", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+@limiter.limit("30 per minute", methods=["POST"])  # venues share one NAT address
 def register_guest(event_id: int):
     """Guests (no account) register with name, instansi/jabatan and phone."""
     event = visible_event_or_404(event_id)
@@ -66,7 +66,7 @@ def register_guest(event_id: int):
         flash("Kegiatan ini hanya untuk relawan terdaftar.", "warning")
         return redirect(url_for("events.detail", event_id=event.id))
     form = GuestRegistrationForm()
-    form.kelurahan_kode.choices = kelurahan_choices("- Tidak diisi / di luar Kota Serang -")
+    form.kelurahan_kode.choices = kelurahan_choices("- Tidak diisi -")
     if form.validate_on_submit():
         phone = email = None
         try:

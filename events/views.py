@@ -68,8 +68,11 @@ def my_registrations():
     relawan = current_relawan()
     registrations = reg_service.registrations_of_relawan(relawan.id) if relawan else []
     positions = {r.id: reg_service.waitlist_position(r) for r in registrations}
-    return render_template("events/my_registrations.html", registrations=registrations,
-                           positions=positions, relawan=relawan, now=utcnow())
+    now = utcnow()
+    upcoming = sorted((r for r in registrations if r.event.ends_at >= now), key=lambda r: r.event.starts_at)
+    past = [r for r in registrations if r.event.ends_at < now]
+    return render_template("events/my_registrations.html", upcoming=upcoming, past=past,
+                           positions=positions, relawan=relawan, now=now)
 
 
 from events import manage, programs, registration_views, speakers, tickets  # noqa: E402,F401
