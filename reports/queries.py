@@ -90,25 +90,32 @@ def event_conditions(f: Filters) -> list:
 
 
 def status_by_kelurahan(f: Filters) -> list[dict]:
-    """Every kelurahan (zeros included) with its relawan count per status."""
+    """Every kelurahan (zeros included) with its relawan count per status.
+
+    Kelurahan LEFT JOIN (relawan GROUP BY kelurahan, status): the inner GROUP BY reads only the
+    (status, kelurahan_kode) index; the outer rows (at most 67 x 6) are pivoted here.
+    """
     period_only = Filters(date_from=f.date_from, date_to=f.date_to)
-    on = [Relawan.kelurahan_kode == Kelurahan.kode, *_relawan_conditions(period_only)]
-    cols = [func.sum(case((Relawan.status == s, 1), else_=0)).label(s) for s in STATUS_ORDER]
+    counts = (select(Relawan.kelurahan_kode.label("kode"), Relawan.status.label("status"),
+                     func.count().label("n"))
+              .where(Relawan.kelurahan_kode.isnot(None), *_relawan_conditions(period_only))
+              .group_by(Relawan.kelurahan_kode, Relawan.status).subquery())
     stmt = (select(Kelurahan.kode, Kelurahan.nama, Kelurahan.kecamatan_kode,
-                   Kecamatan.nama.label("kecamatan_nama"), func.count(Relawan.id).label("total"), *cols)
+                   Kecamatan.nama.label("kecamatan_nama"), counts.c.status, counts.c.n)
             .join(Kecamatan, Kecamatan.kode == Kelurahan.kecamatan_kode)
-            .outerjoin(Relawan, and_(*on))
-            .group_by(Kelurahan.kode, Kelurahan.nama, Kelurahan.kecamatan_kode, Kecamatan.nama)
+            .outerjoin(counts, counts.c.kode == Kelurahan.kode)
             .order_by(Kecamatan.nama, Kelurahan.nama))
     if f.kecamatan:
         stmt = stmt.where(Kelurahan.kecamatan_kode == f.kecamatan)
-    rows = []
-    for r in db.session.execute(stmt).mappings():
-        row = dict(r)
-        for s in STATUS_ORDER:
-            row[s] = int(row[s] or 0)
-        rows.append(row)
-    return rows
+    rows: dict[str, dict] = {}
+    for kode, nama, kec_kode, kec_nama, status, n in db.session.execute(stmt):
+        row = rows.setdefault(kode, {"kode": kode, "nama": nama, "kecamatan_kode": kec_kode,
+                                     "kecamatan_nama": kec_nama, "total": 0,
+                                     **{s: 0 for s in STATUS_ORDER}})
+        if status is not None:
+            row[status] = row.get(status, 0) + n
+            row["total"] += n
+    return list(rows.values())
 
 
 def status_by_kecamatan(kel_rows: list[dict]) -> list[dict]:
@@ -132,22 +139,35 @@ def relawan_without_kelurahan(f: Filters) -> int:
     return db.session.scalar(select(func.count(Relawan.id)).where(*conds)) or 0
 
 
+RANK = {s.value: i for i, s in enumerate(FUNNEL)}
+
+
 def _rank(column):
-    return case({s.value: i for i, s in enumerate(FUNNEL)}, value=column, else_=0)
+    return case(RANK, value=column, else_=0)
 
 
 def funnel(f: Filters) -> list[dict]:
-    """How many relawan reached each stage (current status or any earlier status in history)."""
-    hist = (select(StatusChange.relawan_id, func.max(_rank(StatusChange.to_status)).label("hr"))
-            .group_by(StatusChange.relawan_id).subquery())
-    cur = _rank(Relawan.status)
-    past = func.coalesce(hist.c.hr, 0)
-    reached = case((cur >= past, cur), else_=past)
-    cols = [func.sum(case((reached >= i, 1), else_=0)).label(f"s{i}") for i in range(len(FUNNEL))]
-    stmt = (select(*cols).select_from(Relawan).outerjoin(hist, hist.c.relawan_id == Relawan.id)
-            .where(*_relawan_conditions(f)))
-    row = db.session.execute(stmt).one()
-    counts = [int(row[i] or 0) for i in range(len(FUNNEL))]
+    """How many relawan reached each stage: by current status, or by an earlier status in history.
+
+    Two aggregates: relawan per current status (index-only), and relawan whose history went
+    further than their current status (e.g. nonaktif after aktif), grouped by (current, best).
+    """
+    conds = _relawan_conditions(f)
+    per_status = dict(db.session.execute(
+        select(Relawan.status, func.count()).where(*conds).group_by(Relawan.status)).all())
+    # an aktif relawan is at the last stage already: only the others can have been further
+    best = (select(Relawan.status.label("status"), func.max(_rank(StatusChange.to_status)).label("hr"))
+            .join(StatusChange, StatusChange.relawan_id == Relawan.id)
+            .where(Relawan.status != RelawanStatus.AKTIF, *conds)
+            .group_by(Relawan.id, Relawan.status).subquery())
+    further = db.session.execute(
+        select(best.c.status, best.c.hr, func.count())
+        .where(best.c.hr > _rank(best.c.status)).group_by(best.c.status, best.c.hr)).all()
+    counts = []
+    for k in range(len(FUNNEL)):
+        n = sum(v for s, v in per_status.items() if RANK.get(s, 0) >= k)
+        n += sum(v for s, hr, v in further if RANK.get(s, 0) < k <= hr)
+        counts.append(n)
     out = []
     for i, s in enumerate(FUNNEL):
         prev = counts[i - 1] if i else counts[0]

@@ -21,7 +21,7 @@ from events.checkin_models import CheckIn
 from events.models import Event, ProgramEnrollment, Registration, TrainingProgram
 from extensions import db
 from relawan.fakes import fake_nik
-from relawan.models import Kelurahan, Relawan
+from relawan.models import Kelurahan, Relawan, StatusChange
 from timeutil import utcnow
 
 CHUNK = 20_000
@@ -35,6 +35,12 @@ ORGS = [("PKK", 0.35), ("Posyandu", 0.15), ("Karang Taruna", 0.12), ("Majelis Ta
         ("Mahasiswa", 0.1), ("Umum", 0.16)]
 STATUSES = [("calon", 0.22), ("terverifikasi", 0.13), ("dalam_pelatihan", 0.15), ("aktif", 0.40),
             ("ditolak", 0.05), ("nonaktif", 0.05)]
+# The path each final status went through (one StatusChange row per step after "calon").
+HISTORY = {"calon": ["calon"], "terverifikasi": ["calon", "terverifikasi"],
+           "dalam_pelatihan": ["calon", "terverifikasi", "dalam_pelatihan"],
+           "aktif": ["calon", "terverifikasi", "dalam_pelatihan", "aktif"],
+           "ditolak": ["calon", "ditolak"],
+           "nonaktif": ["calon", "terverifikasi", "dalam_pelatihan", "aktif", "nonaktif"]}
 VENUES = ["Aula PKPRI Kota Serang", "Aula DP3AKB Kota Serang", "Pendopo Wali Kota Serang",
           "Aula Kecamatan Kasemen", "Aula Kecamatan Taktakan", "Gedung Juang 45 Serang"]
 TOPICS = ["Pencegahan Kekerasan terhadap Anak", "Pencegahan Perkawinan Anak",
@@ -115,7 +121,8 @@ def _relawan(rng, n: int, log) -> tuple[int, int]:
     phone_base = first_user  # unique tail per index, never reused by a later run
     pw = generate_password_hash(secrets.token_urlsafe(16))
     now = utcnow()
-    users, rels = _Buffer(User.__table__), _Buffer(Relawan.__table__)
+    users, rels, hist = _Buffer(User.__table__), _Buffer(Relawan.__table__), _Buffer(StatusChange.__table__)
+    next_hist = _next_id(StatusChange)
     kel_for = rng.choices(kodes, weights=weights, k=n)
     for i in range(n):
         idx = first_rel + i                      # global index: unique across runs
@@ -139,11 +146,21 @@ def _relawan(rng, n: int, log) -> tuple[int, int]:
                   "consent_at": created, "card_token": secrets.token_urlsafe(16),
                   "created_at": created, "updated_at": created, "status_changed_at": created,
                   "deletion_requested_at": None, "anonymized_at": None})
+        at = created
+        for frm, to in zip([None] + HISTORY[status][:-1], HISTORY[status]):
+            if frm is None:
+                continue
+            at = at + timedelta(days=rng.randint(1, 30))
+            hist.add({"id": next_hist, "relawan_id": idx, "from_status": frm, "to_status": to,
+                      "by_user_id": None, "at": at, "note": None})
+            next_hist += 1
         if len(rels.rows) >= CHUNK:
             users.flush()
             rels.flush()
+            hist.flush()
     users.flush()
     rels.flush()
+    hist.flush()
     log(f"  relawan: {rels.total}")
     return first_rel, n
 
@@ -275,7 +292,7 @@ def generate(relawan: int, events: int, checkins: int, seed: int = 1, log=print)
     regs.flush()
     cis.flush()
     if conn.dialect.name == "postgresql":
-        for t in ("user", "relawan", "event", "training_program", "program_enrollment",
+        for t in ("user", "relawan", "status_change", "event", "training_program", "program_enrollment",
                   "registration", "check_in"):
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{t}\"', 'id'), "
                                     f"(SELECT COALESCE(MAX(id), 1) FROM \"{t}\"))"))
