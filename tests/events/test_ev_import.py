@@ -5,7 +5,7 @@ import re
 from sqlalchemy import select
 
 from events.models import Event, Registration
-from evhelpers import count
+from tests.events.evhelpers import count
 from extensions import db
 
 GOOD = ("nama;instansi;jabatan;no_hp;email;kode_kelurahan\n"

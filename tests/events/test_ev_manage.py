@@ -6,7 +6,7 @@ from sqlalchemy import select
 from auth.models import AuditEntry
 from events.models import Event, Registration
 from events.services import registration as svc
-from evhelpers import count
+from tests.events.evhelpers import count
 from extensions import db
 from relawan.models import Relawan
 from timeutil import utcnow, wib_to_utc

@@ -5,7 +5,7 @@ import pytest
 
 from events.models import Event, Registration, RegistrationStatus
 from events.services import registration as svc
-from evhelpers import count
+from tests.events.evhelpers import count
 from extensions import db
 from relawan.models import Relawan
 from timeutil import utcnow

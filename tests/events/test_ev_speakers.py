@@ -4,7 +4,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from events.models import AgendaItem, Speaker
-from evhelpers import count
+from tests.events.evhelpers import count
 from extensions import db
 from timeutil import to_wib, utcnow
 

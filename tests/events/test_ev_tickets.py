@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from events.models import Event, Registration
 from events.services import registration as svc
-from evhelpers import count
+from tests.events.evhelpers import count
 from extensions import db
 from relawan.models import Relawan
 from tests.conftest import login
