@@ -238,3 +238,11 @@ def nik_warnings(relawan: Relawan) -> list[str]:
     except InvalidNik as exc:
         return [f"NIK tidak sesuai format: {exc}"]
     return nik_mismatch_warnings(info, relawan.birth_date, relawan.gender)
+
+
+def find_by_card_token(token: str) -> Relawan | None:
+    """The relawan whose kartu relawan QR holds `token` (for the /t/<token> page); None if unknown."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(Relawan).where(Relawan.card_token == token,
+                                                   Relawan.anonymized_at.is_(None)))

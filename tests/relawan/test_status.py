@@ -126,3 +126,11 @@ def test_status_changed_meanwhile_by_someone_else_is_refused(app, make_relawan):
             services.change_status(stale, S.DITOLAK, None, "terlambat")
         db.session.rollback()
         assert db.session.scalar(select(func.count()).select_from(StatusChange)) == 0
+
+
+def test_find_by_card_token(app, make_relawan):
+    rel = make_relawan()
+    with app.app_context():
+        assert services.find_by_card_token(rel.card_token).id == rel.id
+        assert services.find_by_card_token("salah") is None
+        assert services.find_by_card_token("x" * 500) is None
