@@ -18,7 +18,7 @@
     select.parentNode.insertBefore(input, select);
     input.addEventListener("input", function () {
       var q = norm(input.value), chosen = select.value, matches = [];
-      while (select.options.length) { select.remove(0); }
+      while (select.firstChild) { select.removeChild(select.firstChild); }
       if (placeholder) { select.appendChild(placeholder); }
       groups.forEach(function (g) {
         var hits = g.options.filter(function (o) {

@@ -179,3 +179,22 @@ def test_sign_up_post_is_rate_limited(app):
         from extensions import limiter
         _db.engine.dispose()
         limiter.reset()
+
+
+def test_every_spelling_variant_is_searchable_on_the_page(client, app):
+    """signup.js filters on data-keys; each alias of an existing kelurahan must be in them."""
+    import re
+
+    from relawan.models import Kelurahan
+    from relawan.wilayah import ALIASES, normalise_name
+    html = client.get("/daftar").get_data(as_text=True)
+    keys = dict(re.findall(r'<option value="([\d.]+)" data-keys="([^"]+)"', html))
+    assert len(keys) == 67
+    with app.app_context():
+        kelurahan = db.session.scalars(select(Kelurahan)).all()
+    checked = 0
+    for kel in kelurahan:
+        for alias in ALIASES.get(kel.nama, []):
+            assert normalise_name(alias) in keys[kel.kode].split(), (kel.nama, alias)
+            checked += 1
+    assert checked >= 5
