@@ -7,7 +7,7 @@ from events import bp
 from events.forms import ActionForm, CancelEventForm, EventForm
 from events.models import Event, EventStatus, Registration, RegistrationStatus
 from events.services import events as event_service
-from events.services.mail import mail_enabled, send_cancellation
+from events.services.mail import mail_enabled, send_cancellation, send_ticket
 from extensions import db
 from helpers.access import readers_required, scope_kecamatan, staff_required
 from events.viewutil import apply_errors, event_data, event_form_defaults, is_staff, program_choices
@@ -77,6 +77,9 @@ def edit(event_id: int):
                 flash("Perubahan kegiatan disimpan.", "success")
                 if promoted:
                     flash(f"{len(promoted)} orang dari daftar tunggu mendapat kursi.", "info")
+                    if mail_enabled():
+                        for reg in promoted:
+                            send_ticket(reg)
                 return redirect(url_for("events.detail", event_id=event.id))
             except event_service.EventError as exc:
                 db.session.rollback()

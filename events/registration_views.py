@@ -10,7 +10,7 @@ from events.models import Event, Registration, TrainingProgram
 from events.services import imports
 from events.services import registration as reg_service
 from events.services.mail import mail_enabled, send_ticket
-from events.services.programs import enroll_relawan
+from events.services.programs import cancel_enrollment, enroll_relawan, enrollment_for
 from events.services.tickets import find_registration
 from events.viewutil import current_relawan, kelurahan_choices, visible_event_or_404
 from extensions import db, limiter
@@ -116,6 +116,28 @@ def register_program(program_id: int):
     if waiting:
         msg += f" {waiting} sesi penuh: Anda masuk daftar tunggunya."
     flash(msg, "success")
+    return redirect(back)
+
+
+@bp.post("/program/<int:program_id>/batal")
+def cancel_program_registration(program_id: int):
+    """The relawan withdraws from a program (and its sessions that have not started)."""
+    program = db.get_or_404(TrainingProgram, program_id)
+    back = url_for("events.program_detail", program_id=program.id)
+    if (resp := _need_relawan(back)) is not None:
+        return resp
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    enrollment = enrollment_for(program.id, current_relawan().id)
+    if enrollment is None:
+        abort(404)
+    try:
+        cancel_enrollment(enrollment, by_user=current_user)
+        db.session.commit()
+        flash("Anda mengundurkan diri dari program ini. Tiket sesi yang belum dimulai dibatalkan.", "success")
+    except reg_service.RegistrationError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
     return redirect(back)
 
 

@@ -156,3 +156,22 @@ def test_enrolment_skips_finished_sessions(app, ctx, make_event, make_relawan):
     db.session.commit()
     _, regs = _enrol(pid, make_relawan(status="aktif").id)
     assert len(regs) == 1
+
+
+def test_relawan_withdraws_from_program_and_future_session_seats_are_freed(app, make_event, make_relawan):
+    from tests.conftest import login
+    pid = _program(app, make_event, n=2)
+    rel = make_relawan(status="terverifikasi")
+    c = app.test_client()
+    with app.app_context():
+        user = db.session.get(Relawan, rel.id).user
+        db.session.expunge(user)
+    login(c, user)
+    c.post(f"/program/{pid}/daftar")
+    resp = c.post(f"/program/{pid}/batal", follow_redirects=True)
+    assert "mengundurkan diri" in resp.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(ProgramEnrollment.status)).one() == "cancelled"
+        assert set(db.session.scalars(select(Registration.status))) == {"cancelled"}
+        assert all(e.seats_taken == 0 for e in db.session.scalars(select(Event)))
+    assert c.post(f"/program/{pid}/batal").status_code == 302  # second time: message, no 500
