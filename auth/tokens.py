@@ -14,7 +14,7 @@ from flask import Flask, abort, flash, redirect, render_template, url_for
 from flask.cli import AppGroup
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import select, update
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -60,15 +60,17 @@ def user_for_token(plain: str) -> User | None:
     if not plain or len(plain) > 200:
         return None
     row = db.session.execute(
-        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        select(User, ApiToken.id, ApiToken.last_used_at).join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == hash_token(plain), ApiToken.revoked_at.is_(None),
                User.active.is_(True))).first()
     if row is None:
         return None
-    token, user = row
+    user, token_id, last_used_at = row
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        token.last_used_at = now  # committed with the request's unit of work (or not at all)
+    if last_used_at is None or now - last_used_at > LAST_USED_RESOLUTION:
+        # committed with the request's unit of work (or not at all)
+        db.session.execute(update(ApiToken.__table__).where(ApiToken.__table__.c.id == token_id)
+                           .values(last_used_at=now))
     return user
 
 

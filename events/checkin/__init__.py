@@ -15,13 +15,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 import audit
 from events.checkin.codes import parse_code
-from events.checkin.messages import attendee_of, body_for, first_check_in_of
+from auth.models import User
+from events.checkin.messages import attendee_from_row, attendee_of, body_for, first_from_row
 from events.checkin_models import CheckIn, ScanRecord
 from events.models import Event, EventKind, Registration, RegistrationStatus
 from extensions import db
@@ -68,30 +68,27 @@ def check_in(event: Event, code: str, *, by_user, scan_id: str, scanned_at: date
     outcome = None
     relawan_id = None
     for _attempt in range(3):
-        reg, relawan, result, extra = _resolve(event_id, code)
-        if result is None and reg is None and relawan is not None:
-            reg, result, extra = _walk_in(event_id, relawan)
+        row, relawan, result, extra = _resolve(event_id, code)
+        if result is None and row is None and relawan is not None:
+            row, result, extra = _walk_in(event_id, relawan)
             if result == "retry":
                 continue
         if result is None:
-            result, extra = _judge(reg, event_id)
+            result, extra = _judge(row)
         if result == "checked_in":
-            row = CheckIn(registration_id=reg.id, event_id=event_id, scan_id=scan_id,
-                          scanned_at=scanned_at, recorded_at=utcnow(), by_user_id=user_id,
-                          device=device, method=method)
-            attendee = attendee_of(reg)
-            relawan_id = reg.relawan_id
-            db.session.add(row)
             try:
-                db.session.flush()
+                new_id = db.session.execute(insert(CHECK_IN).values(
+                    registration_id=row.id, event_id=event_id, scan_id=scan_id,
+                    scanned_at=scanned_at, recorded_at=utcnow(), by_user_id=user_id,
+                    device=device, method=method)).inserted_primary_key[0]
             except IntegrityError:
                 db.session.rollback()
                 stored = _stored(scan_id)
                 if stored is not None:  # the same scan_id won the race elsewhere
                     return stored
-                relawan_id = None
                 continue  # someone else checked this registration in: judge again
-            extra = {**extra, "checkin_id": row.id, "attendee": attendee}
+            relawan_id = row.relawan_id
+            extra = {**extra, "checkin_id": new_id}
         outcome = body_for(result, STATUS[result], extra)
         break
     if outcome is None:  # pragma: no cover - three lost races in a row
@@ -104,19 +101,40 @@ def check_in(event: Event, code: str, *, by_user, scan_id: str, scanned_at: date
     return outcome
 
 
+# The hot path uses Core statements on the tables (one row, only the needed columns): the
+# ORM's identity map and unit of work cost more than the queries themselves at the door.
+CHECK_IN = CheckIn.__table__
+SCAN = ScanRecord.__table__
+REG = Registration.__table__
+_ROW_COLUMNS = (
+    REG.c.id, REG.c.event_id, REG.c.status, REG.c.relawan_id, REG.c.is_walk_in, REG.c.source,
+    REG.c.guest_name, REG.c.guest_instansi, Relawan.__table__.c.full_name,
+    Relawan.__table__.c.organisation_detail, Relawan.__table__.c.organisation,
+    CHECK_IN.c.id.label("ci_id"), CHECK_IN.c.recorded_at.label("ci_recorded_at"),
+    CHECK_IN.c.scanned_at.label("ci_scanned_at"), CHECK_IN.c.device.label("ci_device"),
+    CHECK_IN.c.method.label("ci_method"), User.__table__.c.name.label("ci_by"))
+_ROW_FROM = (REG.outerjoin(Relawan.__table__, Relawan.__table__.c.id == REG.c.relawan_id)
+             .outerjoin(CHECK_IN, CHECK_IN.c.registration_id == REG.c.id)
+             .outerjoin(User.__table__, User.__table__.c.id == CHECK_IN.c.by_user_id))
+
+
+def _registration_row(*where):
+    return db.session.execute(select(*_ROW_COLUMNS).select_from(_ROW_FROM).where(*where)).first()
+
+
 def _stored(scan_id: str) -> ScanOutcome | None:
-    row = db.session.execute(select(ScanRecord.result, ScanRecord.http_status, ScanRecord.body)
-                             .where(ScanRecord.scan_id == scan_id)).first()
+    row = db.session.execute(select(SCAN.c.result, SCAN.c.http_status, SCAN.c.body)
+                             .where(SCAN.c.scan_id == scan_id)).first()
     return ScanOutcome(row.result, row.http_status, row.body) if row else None
 
 
 def _save(scan_id: str, event_id: int, user_id: int | None, outcome: ScanOutcome) -> ScanOutcome:
     """Store the first answer for scan_id; a lost race returns the winner's answer."""
-    db.session.add(ScanRecord(scan_id=scan_id, event_id=event_id, result=outcome.result,
-                              http_status=outcome.http_status, body=outcome.body,
-                              by_user_id=user_id, recorded_at=utcnow()))
     try:
-        db.session.flush()
+        db.session.execute(insert(SCAN).values(
+            scan_id=scan_id, event_id=event_id, result=outcome.result,
+            http_status=outcome.http_status, body=outcome.body, by_user_id=user_id,
+            recorded_at=utcnow()))
     except IntegrityError:
         db.session.rollback()
         stored = _stored(scan_id)
@@ -127,25 +145,21 @@ def _save(scan_id: str, event_id: int, user_id: int | None, outcome: ScanOutcome
 
 
 def _resolve(event_id: int, code: str):
-    """(registration, relawan, result-or-None, extra) for a scanned code."""
+    """(registration row, relawan, result-or-None, extra) for a scanned code."""
     token = parse_code(code)
     if token is None:
         return None, None, "invalid_code", {}
-    reg = db.session.scalar(
-        select(Registration).where(Registration.token == token)
-        .options(joinedload(Registration.relawan), joinedload(Registration.event)))
-    if reg is not None:
-        if reg.event_id != event_id:
-            return reg, None, "wrong_event", {"attendee": attendee_of(reg), "other_event": reg.event}
-        return reg, None, None, {}
+    row = _registration_row(REG.c.token == token)
+    if row is not None:
+        if row.event_id != event_id:
+            return row, None, "wrong_event", {"attendee": attendee_from_row(row),
+                                              "other_event": db.session.get(Event, row.event_id)}
+        return row, None, None, {}
     relawan = db.session.scalar(select(Relawan).where(Relawan.card_token == token))
     if relawan is None:
         return None, None, "invalid_code", {}
-    reg = db.session.scalar(
-        select(Registration).where(Registration.event_id == event_id,
-                                   Registration.relawan_id == relawan.id)
-        .options(joinedload(Registration.relawan)))
-    return reg, relawan, None, {}
+    row = _registration_row(REG.c.event_id == event_id, REG.c.relawan_id == relawan.id)
+    return row, relawan, None, {}
 
 
 def _walk_in(event_id: int, relawan: Relawan):
@@ -163,22 +177,21 @@ def _walk_in(event_id: int, relawan: Relawan):
     except reg_service.RegistrationError as exc:
         return None, "not_registered", {"attendee": {"name": relawan.full_name, "instansi": None},
                                         "reason": exc.message}
-    return reg, None, {"walk_in": True}
+    return _registration_row(REG.c.id == reg.id), None, {"walk_in": True}
 
 
-def _judge(reg: Registration, event_id: int):
+def _judge(row):
     """The outcome for a registration of this event (checked_in means: try to insert)."""
-    if reg.status == RegistrationStatus.CANCELLED:
-        return "cancelled", {"attendee": attendee_of(reg)}
-    if reg.status == RegistrationStatus.WAITLISTED:
-        return "not_registered", {"attendee": attendee_of(reg), "waitlisted": True}
-    first = db.session.scalar(select(CheckIn).where(CheckIn.registration_id == reg.id)
-                              .options(joinedload(CheckIn.by_user)))
-    if first is not None:
-        return "already_checked_in", {"attendee": attendee_of(reg),
-                                      "first_check_in": first_check_in_of(first),
-                                      "checkin_id": first.id}
-    return "checked_in", {"walk_in": bool(reg.is_walk_in and reg.source == "walk_in")}
+    attendee = attendee_from_row(row)
+    if row.status == RegistrationStatus.CANCELLED:
+        return "cancelled", {"attendee": attendee}
+    if row.status == RegistrationStatus.WAITLISTED:
+        return "not_registered", {"attendee": attendee, "waitlisted": True}
+    if row.ci_id is not None:
+        return "already_checked_in", {"attendee": attendee, "first_check_in": first_from_row(row),
+                                      "checkin_id": row.ci_id}
+    return "checked_in", {"attendee": attendee,
+                          "walk_in": bool(row.is_walk_in and row.source == "walk_in")}
 
 
 def _recompute_training(relawan_id: int) -> None:

@@ -15,13 +15,20 @@ def attendee_of(reg) -> dict:
     return {"name": reg.guest_name or "-", "instansi": reg.guest_instansi or None}
 
 
-def first_check_in_of(row) -> dict:
+def attendee_from_row(row) -> dict:
+    """{"name", "instansi"} from a registration row of the check-in query."""
+    if row.relawan_id is not None:
+        return {"name": row.full_name, "instansi": row.organisation_detail or row.organisation or None}
+    return {"name": row.guest_name or "-", "instansi": row.guest_instansi or None}
+
+
+def first_from_row(row) -> dict:
     """When (WIB, ISO 8601) and by whom (user name and device) a registration first checked in."""
-    who = row.by_user.name if row.by_user is not None else "sistem"
-    by = f"{who} ({row.device})" if row.device else who
-    return {"at": to_wib(row.recorded_at).isoformat(timespec="seconds"),
-            "scanned_at": to_wib(row.scanned_at).isoformat(timespec="seconds"),
-            "by": by, "device": row.device, "method": row.method}
+    who = row.ci_by or "sistem"
+    by = f"{who} ({row.ci_device})" if row.ci_device else who
+    return {"at": to_wib(row.ci_recorded_at).isoformat(timespec="seconds"),
+            "scanned_at": to_wib(row.ci_scanned_at).isoformat(timespec="seconds"),
+            "by": by, "device": row.ci_device, "method": row.ci_method}
 
 
 def _name(extra) -> str:
