@@ -13,7 +13,7 @@ LABEL_H = 15         # label line above the bar
 BAR_H = 14
 GAP = 9
 PAD = 4
-VALUE_W = 64         # room on the right for the value text
+VALUE_W = 48         # minimum room on the right for the value text
 
 
 def _fmt(n) -> str:
@@ -37,14 +37,16 @@ def hbar(rows: list[tuple[str, float]], title: str, *, value_text=None, css: str
         return Markup(f'<p class="muted">Belum ada data untuk {escape(title.lower())}.</p>')
     top = max_value if max_value is not None else max((v or 0) for _, v in rows)
     top = top or 1
-    span = WIDTH - VALUE_W - PAD
+    texts = [value_text(i, v) if value_text else _fmt(v or 0) for i, (_, v) in enumerate(rows)]
+    # room for the longest value text (about 8 px per character at 12 px bold)
+    span = WIDTH - max(VALUE_W, 8 * max(len(t) for t in texts) + 14) - PAD
     step = LABEL_H + BAR_H + GAP
     height = PAD * 2 + step * len(rows)
     out = [_open(height, title, css)]
     for i, (label, value) in enumerate(rows):
         y = PAD + i * step
         w = max(0.0, (value or 0) / top * span)
-        text = value_text(i, value) if value_text else _fmt(value or 0)
+        text = texts[i]
         out.append(f'<text class="lbl" x="{PAD}" y="{y + 11}" font-size="12">{escape(label)}</text>')
         out.append(f'<rect class="track" x="{PAD}" y="{y + LABEL_H}" width="{span:.1f}" '
                    f'height="{BAR_H}" rx="3"/>')

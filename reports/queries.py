@@ -222,8 +222,23 @@ def participation_by_month(f: Filters) -> list[dict]:
                    func.count(func.distinct(case((S.attended > 0, Event.id)))).label("events"))
             .select_from(Event).join(S, _stat_join_on(f))
             .where(*event_conditions(f)).group_by(month).order_by(month))
-    return [{"month": r.month, "checkins": int(r.checkins or 0), "events": int(r.events or 0)}
-            for r in db.session.execute(stmt)]
+    got = {r.month: {"month": r.month, "checkins": int(r.checkins or 0), "events": int(r.events or 0)}
+           for r in db.session.execute(stmt)}
+    return _fill_months(got)
+
+
+def _fill_months(got: dict[str, dict]) -> list[dict]:
+    """Months between the first and last with data, gaps as zeros (so quiet months show)."""
+    if not got:
+        return []
+    first, last = min(got), max(got)
+    y, m = int(first[:4]), int(first[5:])
+    out = []
+    while f"{y:04d}-{m:02d}" <= last:
+        key = f"{y:04d}-{m:02d}"
+        out.append(got.get(key, {"month": key, "checkins": 0, "events": 0}))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
 
 
 def least_reached(f: Filters, limit: int = LEAST_REACHED) -> list[dict]:

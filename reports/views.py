@@ -21,7 +21,7 @@ from reports.attendance import LABELS as ATT_LABELS, status_for
 from reports.event_report import event_summary
 from reports.filters import choices, forced_kecamatan, parse_filters
 from reports.models import Certificate
-from timeutil import utcnow
+from timeutil import to_wib, utcnow
 
 bp.record_once(lambda state: certificates.register_hook())
 
@@ -41,6 +41,8 @@ def dashboard():
     months = queries.participation_by_month(f)
     least = queries.least_reached(f)
     tot = queries.totals(f, kel_rows, months)
+    for e in events:
+        e["date_short"] = to_wib(e["starts_at"]).strftime("%d/%m/%Y")
     chart = {
         "kecamatan": charts.stacked([(k["nama"], [k[s] for s, _ in STATUS_SERIES]) for k in kec_rows],
                                     STATUS_SERIES, "Relawan per kecamatan menurut status"),
@@ -59,7 +61,7 @@ def dashboard():
     return render_template("reports/dashboard.html", f=f, kel_rows=kel_rows, kec_rows=kec_rows,
                            funnel=fun, events=events, months=months, least=least, totals=tot,
                            chart=chart, series=STATUS_SERIES, opts=choices(),
-                           status_labels=dict(STATUS_SERIES),
+                           status_labels=dict(STATUS_SERIES), month_label=_month_label,
                            no_kelurahan=queries.relawan_without_kelurahan(f))
 
 
