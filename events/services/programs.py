@@ -9,15 +9,15 @@ from sqlalchemy.exc import IntegrityError
 import audit
 from events.models import (Event, EventStatus, ProgramEnrollment, Registration,
                            RegistrationStatus, TrainingProgram)
-from events.services.registration import (AlreadyRegistered, EventCancelled, NotEligible,
-                                          RegistrationError, register_relawan)
+from events.services.registration import (PROGRAM_ELIGIBLE, AlreadyRegistered, EventCancelled,
+                                          NotEligible, RegistrationError, register_relawan)
 from extensions import db
 from relawan.models import Relawan, RelawanStatus
 from timeutil import utcnow
 
 # Decision: a calon must be verified by panitia (screening) before joining a training program;
-# ditolak and nonaktif relawan may not join. terverifikasi, dalam_pelatihan and aktif may.
-PROGRAM_ELIGIBLE = {RelawanStatus.TERVERIFIKASI, RelawanStatus.DALAM_PELATIHAN, RelawanStatus.AKTIF}
+# ditolak and nonaktif relawan may not join. terverifikasi, dalam_pelatihan and aktif may
+# (PROGRAM_ELIGIBLE, also applied to direct registration for a single program session).
 NOT_ELIGIBLE_MESSAGES = {
     RelawanStatus.CALON: "Akun Anda masih menunggu verifikasi panitia. Setelah diverifikasi, "
                          "Anda dapat mendaftar program pelatihan.",

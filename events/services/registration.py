@@ -18,6 +18,8 @@ from timeutil import utcnow
 
 # Relawan in these states may not register for anything (rejected or deactivated).
 BLOCKED_STATUSES = {RelawanStatus.DITOLAK, RelawanStatus.NONAKTIF}
+# Training (program sessions) is for verified relawan: a calon is screened by panitia first.
+PROGRAM_ELIGIBLE = {RelawanStatus.TERVERIFIKASI, RelawanStatus.DALAM_PELATIHAN, RelawanStatus.AKTIF}
 
 
 class RegistrationError(Exception):
@@ -136,6 +138,8 @@ def register_relawan(event: Event, relawan: Relawan, *, source: str = "self",
     """Register a relawan: confirmed while seats last, else waitlisted. Raises RegistrationError."""
     if relawan.status in BLOCKED_STATUSES:
         raise NotEligible("Status relawan Anda tidak memungkinkan pendaftaran kegiatan.")
+    if event.program_id and relawan.status not in PROGRAM_ELIGIBLE:
+        raise NotEligible("Sesi pelatihan hanya untuk relawan yang sudah diverifikasi panitia.")
     check_open(event)
     existing = _existing(event.id, relawan_id=relawan.id)
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:

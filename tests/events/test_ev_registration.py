@@ -172,3 +172,17 @@ def test_registrations_of_relawan_lists_their_events(app, ctx, make_event, make_
     db.session.commit()
     assert {x.event_id for x in svc.registrations_of_relawan(r.id)} == {e1.id, e2.id}
     assert svc.registration_for(e1.id, r.id).status == RegistrationStatus.CONFIRMED
+
+
+def test_calon_cannot_register_for_a_program_session_directly(app, ctx, make_event, make_relawan):
+    from events.models import TrainingProgram
+    program = TrainingProgram(title="P", status="published")
+    db.session.add(program)
+    db.session.commit()
+    ev = make_event(kind="pelatihan", program_id=program.id)
+    event, (rel,) = _load(ev.id, make_relawan(status="calon"))
+    with pytest.raises(svc.NotEligible) as exc:
+        svc.register_relawan(event, rel)
+    assert "diverifikasi" in exc.value.message
+    db.session.rollback()
+    assert count(Registration) == 0
