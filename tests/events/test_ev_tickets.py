@@ -173,3 +173,25 @@ def test_ticket_page_has_no_inline_script_or_style(app, make_event, client):
     html = client.get(f"/t/{token}").get_data(as_text=True)
     assert "style=" not in html and "onclick" not in html
     assert "<script>" not in html and "@media print" not in html
+
+
+def test_inline_svg_qr_on_the_ticket_page_decodes_to_the_ticket_url(client, app, make_event):
+    """Rasterise the SVG path (unit squares) with PIL and decode it with zxing-cpp."""
+    import re
+
+    from PIL import ImageDraw
+    ev = make_event(allow_guests=True)
+    client.post(f"/kegiatan/{ev.id}/daftar-tamu", data={"name": "A", "phone": "081234567890"})
+    with app.app_context():
+        token = db.session.scalars(select(Registration.token)).one()
+    html = client.get(f"/t/{token}").get_data(as_text=True)
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    size = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))
+    squares = re.findall(r"M(\d+),(\d+)H(\d+)V(\d+)H(\d+)z", svg)
+    assert squares
+    scale = 8
+    img = Image.new("L", (size * scale, size * scale), 255)
+    draw = ImageDraw.Draw(img)
+    for x0, y0, x1, y1, _ in squares:
+        draw.rectangle([int(x0) * scale, int(y0) * scale, int(x1) * scale - 1, int(y1) * scale - 1], fill=0)
+    assert [d.text for d in zxingcpp.read_barcodes(img)] == [f"http://localhost/t/{token}"]
