@@ -1,0 +1,474 @@
+"""Whole-app access-control matrix (issue 6.2): every rule of app.url_map x every role.
+
+The rules come from `app.url_map`, so a new route is requested automatically; its endpoint must
+have a row in EXPECTATIONS or the test fails ("new route without expectation"). URL parameters
+are filled from a world of fixtures (an event, relawan A's ticket token and id, a certificate
+code, ...); a parameter name not in `World.params` fails the test too.
+
+Safe methods (GET) run against one shared world. Unsafe methods (POST, DELETE) run against a
+fresh set of target objects for every (endpoint, role), so one role's successful write (publish,
+cancel, anonymise, revoke) cannot change what the next role sees. Logging out is re-done.
+
+Roles: anonymous; relawan A (owns the ticket, card, history); relawan B (another relawan);
+koordinator of A's kecamatan (Kasemen); koordinator of another kecamatan (Serang); panitia; admin.
+Statuses: 302 for anonymous on a login-protected page (redirect to /masuk), 401 on the JSON API.
+
+Object-level checks at the end: relawan A cannot reach B's ticket, profile, card, data export,
+certificate or registration by changing ids or tokens.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from auth.models import ApiToken, Role, User
+from extensions import db
+from relawan.models import Relawan
+from tests.conftest import PASSWORD, login
+from timeutil import utcnow
+
+ROLES = ["anonymous", "relawan_a", "relawan_b", "koordinator_other", "koordinator", "panitia", "admin"]
+KASEMEN, SERANG = "36.73.02", "36.73.01"
+KEL_A, KEL_B = "36.73.02.1001", "36.73.01.1008"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+LOGIN = "302->/masuk"          # anonymous on a login-protected page: redirected to the login form
+OK = (200, 302, 400, 409, 422)  # an allowed write: passed the access gate (form errors are fine)
+DENIED = {401, 403, 404}
+
+
+def roles(anonymous, relawan_a, relawan_b, koordinator_other, koordinator, panitia, admin):
+    """Expected status per role, in ROLES order (an int, a tuple of accepted ints, or LOGIN)."""
+    return dict(zip(ROLES, (anonymous, relawan_a, relawan_b, koordinator_other, koordinator, panitia, admin)))
+
+
+def same(status, anonymous=None):
+    """Everyone gets `status` (anonymous may differ)."""
+    return roles(status if anonymous is None else anonymous, *([status] * 6))
+
+
+# Audiences. relawan B is door staff (DoorStaffGrant) of the fixture event, so the scanner rows
+# show what a scan-only helper may do; koordinator is scoped to relawan A's kecamatan (Kasemen).
+PUBLIC = same(200)
+ANON_ONLY = roles(200, 302, 302, 302, 302, 302, 302)               # sign-up/login: logged-in users go home
+LOGGED_IN = same(200, anonymous=LOGIN)
+LOGGED_IN_WRITE = same(OK, anonymous=LOGIN)
+RELAWAN_SELF = roles(LOGIN, 200, 200, 403, 403, 403, 403)          # /saya/...: always one's own record
+RELAWAN_SELF_WRITE = roles(LOGIN, OK, OK, 403, 403, 403, 403)
+READERS = roles(LOGIN, 403, 403, 200, 200, 200, 200)               # admin, panitia, koordinator (read)
+READERS_SCOPED_A = roles(LOGIN, 403, 403, 404, 200, 200, 200)      # an object in Kasemen
+STAFF = roles(LOGIN, 403, 403, 403, 403, 200, 200)                 # admin, panitia
+STAFF_WRITE = roles(LOGIN, 403, 403, 403, 403, OK, OK)
+ADMIN = roles(LOGIN, 403, 403, 403, 403, 403, 200)
+ADMIN_WRITE = roles(LOGIN, 403, 403, 403, 403, 403, OK)
+SCANNERS = roles(LOGIN, 403, 200, 403, 403, 200, 200)              # staff + door staff of this event
+SCANNERS_WRITE = roles(LOGIN, 403, OK, 403, 403, OK, OK)
+API_SCANNERS = roles(401, 403, 200, 403, 403, 200, 200)
+API_SCANNERS_WRITE = roles(401, 403, OK, 403, 403, OK, OK)
+API_STAFF_WRITE = roles(401, 403, 403, 403, 403, OK, OK)
+
+# endpoint -> {method: expected-by-role} or expected-by-role (for every method of the rule).
+EXPECTATIONS: dict[str, dict] = {
+    # infrastructure
+    "static": PUBLIC,
+    "healthz": PUBLIC,
+    "service_worker": PUBLIC,
+    # auth
+    "auth.login": {"GET": ANON_ONLY, "POST": roles(200, 302, 302, 302, 302, 302, 302)},
+    "auth.logout": same(302, anonymous=LOGIN),
+    "auth.change_password": {"GET": LOGGED_IN, "POST": LOGGED_IN_WRITE},
+    "auth.users": ADMIN,
+    "auth.user_create": {"GET": ADMIN, "POST": ADMIN_WRITE},
+    "auth.user_edit": {"GET": ADMIN, "POST": ADMIN_WRITE},
+    "auth.user_deactivate": ADMIN_WRITE,
+    "auth.audit_log": ADMIN,
+    # API tokens: staff and door staff make tokens for their scanner phones; revoking someone
+    # else's token is 404 for non-staff (no existence leak).
+    "auth.tokens": {"GET": SCANNERS, "POST": SCANNERS_WRITE},
+    "auth.revoke_token_view": roles(LOGIN, 404, 404, 404, 404, OK, OK),
+    # events: public pages
+    "events.index": PUBLIC,
+    "events.detail": PUBLIC,
+    "events.ics": PUBLIC,
+    "events.programs": PUBLIC,
+    "events.program_detail": PUBLIC,
+    "events.register_guest": {"GET": PUBLIC, "POST": same(OK)},
+    # tickets: the token is the credential (guests have no account)
+    "events.ticket": PUBLIC,
+    "events.ticket_png": PUBLIC,
+    "events.ticket_svg": PUBLIC,
+    "events.cancel_registration": same(OK),
+    "events.ticket_check_in_get": same(302, anonymous=LOGIN),
+    "events.ticket_check_in": SCANNERS_WRITE,
+    # registration
+    "events.register": LOGGED_IN_WRITE,
+    "events.register_program": LOGGED_IN_WRITE,
+    "events.cancel_program_registration": roles(LOGIN, OK, 404, OK, OK, OK, OK),
+    "events.my_registrations": LOGGED_IN,
+    # managing events, programs, speakers (koordinator reads lists)
+    "events.manage": READERS,
+    "events.registrations": READERS,
+    "events.create": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.edit": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.cancel": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.publish": STAFF_WRITE,
+    "events.agenda": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.agenda_delete": STAFF_WRITE,
+    "events.import_invitees": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.door_staff": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.door_staff_revoke": STAFF_WRITE,
+    "events.badge_pdf": STAFF,
+    "events.badges_pdf": STAFF,
+    "events.program_create": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.program_edit": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.speakers": READERS,
+    "events.speaker_detail": READERS,
+    "events.speaker_create": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.speaker_edit": {"GET": STAFF, "POST": STAFF_WRITE},
+    # scanner and door desk
+    "events.scanner_home": roles(LOGIN, 200, 200, 403, 403, 200, 200),
+    "events.scanner": SCANNERS,
+    "events.door_desk": SCANNERS,
+    "events.door_check_in": SCANNERS_WRITE,
+    "events.door_undo": STAFF_WRITE,
+    # JSON API
+    "api.openapi_spec": PUBLIC,
+    "api.events": same(200, anonymous=401),
+    "api.event_stats": API_SCANNERS,
+    "api.registrations": API_SCANNERS,
+    "api.check_in": API_SCANNERS_WRITE,
+    "api.undo_check_in": API_STAFF_WRITE,
+    # relawan
+    "relawan.sign_up": {"GET": ANON_ONLY, "POST": roles(OK, 302, 302, 302, 302, 302, 302)},
+    "relawan.home": RELAWAN_SELF,
+    "relawan.profile_edit": {"GET": RELAWAN_SELF, "POST": RELAWAN_SELF_WRITE},
+    "relawan.card": RELAWAN_SELF,
+    "relawan.card_png": RELAWAN_SELF,
+    "relawan.card_svg": RELAWAN_SELF,
+    "relawan.export_data": RELAWAN_SELF,
+    "relawan.request_deletion": {"GET": RELAWAN_SELF, "POST": RELAWAN_SELF_WRITE},
+    "relawan.screening": READERS,
+    "relawan.detail": READERS_SCOPED_A,
+    "relawan.approve": STAFF_WRITE,
+    "relawan.reject": STAFF_WRITE,
+    "relawan.bulk_approve": STAFF_WRITE,
+    "relawan.change_status": STAFF_WRITE,
+    "relawan.anonymise": ADMIN_WRITE,
+    # reports (koordinator scoped)
+    "reports.dashboard": READERS,
+    "reports.event_report": READERS,
+    "reports.attendance": READERS,
+    "reports.export": READERS,
+    "reports.relawan_history": roles(LOGIN, 200, 403, 404, 200, 200, 200),   # A's own history
+    "reports.daftar_hadir": STAFF,
+    "reports.certificate_pdf": roles(LOGIN, 200, 404, 404, 404, 200, 200),    # A's own certificate
+    "reports.verify_certificate": PUBLIC,
+    "reports.issue_event_certificates": STAFF_WRITE,
+    "reports.issue_program_certificates": STAFF_WRITE,
+    "reports.revoke_certificate": ADMIN_WRITE,
+    "reports.set_excuse": STAFF_WRITE,
+    # ops (this issue)
+    "ops.index": ADMIN,
+    "ops.consent_versions": ADMIN,
+    "ops.processing_record": ADMIN,
+}
+
+
+@dataclass
+class World:
+    """Fixture objects and the values for URL parameters."""
+    app: object
+    users: dict[str, User] = field(default_factory=dict)
+    ids: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def params(self) -> dict[str, object]:
+        return {"filename": "css/app.css", **self.ids}
+
+
+def _user(role: str, name: str, kecamatan: str | None = None, password: bool = True) -> User:
+    user = User(name=name, email=f"{name.lower().replace(' ', '.')}.{secrets.token_hex(3)}@contoh.id",
+                role=role, kecamatan_kode=kecamatan)
+    if password:
+        user.set_password(PASSWORD)
+    else:
+        user.password_hash = "!"
+    db.session.add(user)
+    return user
+
+
+def _relawan(user: User, name: str, kelurahan: str, nik: str | None) -> Relawan:
+    rel = Relawan(user=user, full_name=name, nik=nik, gender="P", kelurahan_kode=kelurahan, status="aktif",
+                  address="Jl. Contoh 1", card_token=secrets.token_urlsafe(24), consent_version="2026-11-v1",
+                  consent_at=utcnow())
+    db.session.add(rel)
+    return rel
+
+
+def build_targets(users: dict[str, User], relawan_a: Relawan, relawan_b: Relawan) -> dict[str, object]:
+    """One set of objects for URL parameters; returns {param name: value}. Caller commits."""
+    from events.checkin_models import CheckIn, DoorStaffGrant
+    from events.models import AgendaItem, Event, ProgramEnrollment, Registration, Speaker, TrainingProgram
+    from reports.models import Certificate
+
+    now = utcnow().replace(microsecond=0)
+    program = TrainingProgram(title=f"Pelatihan {secrets.token_hex(2)}", status="published")
+    db.session.add(program)
+    db.session.flush()
+    event = Event(kind="pelatihan", title="Sesi 1", venue_name="Aula PKPRI", starts_at=now - timedelta(hours=1),
+                  ends_at=now + timedelta(hours=2), status="published", capacity=50, allow_guests=True,
+                  allow_walk_ins=True, program_id=program.id, program_order=1)
+    speaker = Speaker(name="dr. Narasumber", instansi="RSUD dr. Drajat Prawiranegara")
+    db.session.add_all([event, speaker])
+    db.session.flush()
+    enrollment = ProgramEnrollment(program_id=program.id, relawan_id=relawan_a.id)
+    reg_a = Registration(event_id=event.id, relawan_id=relawan_a.id, token=secrets.token_urlsafe(16))
+    reg_b = Registration(event_id=event.id, relawan_id=relawan_b.id, token=secrets.token_urlsafe(16))
+    item = AgendaItem(event_id=event.id, speaker_id=speaker.id, topic="Pencegahan kekerasan", starts_at=event.starts_at)
+    victim = _user(Role.PANITIA, "Korban Uji", password=False)
+    db.session.add_all([enrollment, reg_a, reg_b, item])
+    db.session.flush()
+    check_in = CheckIn(registration_id=reg_a.id, event_id=event.id, scan_id=secrets.token_hex(8),
+                       scanned_at=now, by_user_id=users["panitia"].id)
+    grant = DoorStaffGrant(event_id=event.id, user_id=users["relawan_b"].id, granted_by_id=users["panitia"].id)
+    cert = Certificate(code=secrets.token_urlsafe(12)[:16], number=f"CERT/{secrets.token_hex(4)}",
+                       name=relawan_a.full_name, program_id=program.id, relawan_id=relawan_a.id,
+                       title=program.title, date_text="28 November 2026")
+    token = ApiToken(user_id=users["panitia"].id, name="HP pintu", token_hash=secrets.token_hex(32), prefix="p2t_x")
+    db.session.add_all([check_in, grant, cert, token])
+    db.session.flush()
+    return {"event_id": event.id, "program_id": program.id, "speaker_id": speaker.id, "item_id": item.id,
+            "registration_id": reg_a.id, "token": reg_a.token, "token_b": reg_b.token,
+            "relawan_id": relawan_a.id, "user_id": victim.id, "checkin_id": check_in.id, "grant_id": grant.id,
+            "cert_id": cert.id, "code": cert.code, "token_id": token.id}
+
+
+@pytest.fixture
+def world(app):
+    with app.app_context():
+        w = World(app)
+        users = {
+            "relawan_a": _user(Role.RELAWAN, "Relawan A"),
+            "relawan_b": _user(Role.RELAWAN, "Relawan B"),
+            "koordinator_other": _user(Role.KOORDINATOR, "Koordinator Serang", SERANG),
+            "koordinator": _user(Role.KOORDINATOR, "Koordinator Kasemen", KASEMEN),
+            "panitia": _user(Role.PANITIA, "Panitia"),
+            "admin": _user(Role.ADMIN, "Admin"),
+        }
+        db.session.flush()
+        rel_a = _relawan(users["relawan_a"], "Siti Aminah", KEL_A, "3673025501900001")
+        rel_b = _relawan(users["relawan_b"], "Budi Santoso", KEL_B, "3673011203880002")
+        db.session.flush()
+        w.ids = build_targets(users, rel_a, rel_b)
+        w.ids["relawan_b_id"] = rel_b.id
+        db.session.commit()
+        for u in users.values():
+            db.session.refresh(u)
+            db.session.expunge(u)
+        w.users = users
+    return w
+
+
+@pytest.fixture
+def clients(app, world):
+    out = {"anonymous": app.test_client()}
+    for role, user in world.users.items():
+        out[role] = login(app.test_client(), user)
+    return out
+
+
+def fresh_params(app, world) -> dict[str, object]:
+    """New target objects for one unsafe request (owned by the same relawan A and B)."""
+    with app.app_context():
+        rel_a = db.session.get(Relawan, world.ids["relawan_id"])
+        rel_b = db.session.get(Relawan, world.ids["relawan_b_id"])
+        users = {k: db.session.get(User, u.id) for k, u in world.users.items()}
+        # A fresh relawan in Kasemen for status/anonymise rows, so A and B stay intact.
+        target_user = _user(Role.RELAWAN, "Target", password=False)
+        target = _relawan(target_user, "Target Calon", KEL_A, None)
+        target.status = "calon"
+        db.session.flush()
+        ids = build_targets(users, rel_a, rel_b)
+        ids["relawan_id"] = target.id
+        db.session.commit()
+        return {"filename": "css/app.css", **ids}
+
+
+def _expected_for(endpoint: str, method: str) -> dict | None:
+    exp = EXPECTATIONS.get(endpoint)
+    if exp is None:
+        return None
+    if set(exp) <= {"GET", "POST", "PUT", "PATCH", "DELETE"}:
+        return exp.get(method)
+    return exp
+
+
+def _build_url(rule, params: dict) -> str:
+    missing = [a for a in rule.arguments if a not in params]
+    if missing:
+        raise KeyError(f"no fixture value for URL parameter(s) {missing} of {rule.rule} ({rule.endpoint}): "
+                       "add it to World / build_targets")
+    values = {a: params[a] for a in rule.arguments}
+    # Routes like /relawan/<id> and /laporan/relawan/<relawan_id> share names; keep it simple.
+    url = rule.rule
+    for name, value in values.items():
+        for conv in (f"<{name}>", f"<int:{name}>", f"<path:{name}>", f"<int(max=2147483647):{name}>"):
+            url = url.replace(conv, str(value))
+    assert "<" not in url, f"unfilled converter in {url}"
+    return url
+
+
+class _Crashed:
+    """Stands in for a response when the view raised (TESTING propagates exceptions)."""
+    status_code = 500
+
+    def __init__(self, exc: BaseException):
+        self.exc = exc
+
+    def close(self):
+        pass
+
+
+def _request(client, method: str, url: str):
+    try:
+        if url.startswith("/api/"):
+            return client.open(url, method=method, json={})
+        return client.open(url, method=method, data={})
+    except Exception as exc:  # noqa: BLE001 - reported as a 500 with its message
+        with client.application.app_context():
+            db.session.rollback()
+        return _Crashed(exc)
+
+
+def _matches(want, resp) -> bool:
+    if want is None:
+        return False
+    if want == LOGIN:
+        return resp.status_code == 302 and "/masuk" in resp.headers.get("Location", "")
+    if isinstance(want, tuple):
+        return resp.status_code in want
+    return resp.status_code == want
+
+
+def _rules(app):
+    return sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint, r.rule))
+
+
+def test_every_route_has_an_expectation(app):
+    missing = sorted({r.endpoint for r in _rules(app)} - set(EXPECTATIONS))
+    assert not missing, "new route without expectation (add it to EXPECTATIONS):\n  " + "\n  ".join(missing)
+    stale = sorted(set(EXPECTATIONS) - {r.endpoint for r in _rules(app)})
+    assert not stale, f"EXPECTATIONS for endpoints that no longer exist: {stale}"
+
+
+def test_access_matrix(app, world, clients):
+    dump = os.environ.get("ACCESS_MATRIX_DUMP")
+    problems, seen = [], []
+    for rule in _rules(app):
+        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+        for method in methods:
+            expected = _expected_for(rule.endpoint, method)
+            if expected is None and not dump:
+                continue  # reported by test_every_route_has_an_expectation
+            got_row = {}
+            for role in ROLES:
+                want_here = expected.get(role) if expected else None
+                # A write that should pass the gate gets its own fresh objects; refused ones use
+                # the shared world (if a refusal wrongly succeeds, the test fails anyway).
+                allowed = dump or not (want_here == LOGIN or want_here in DENIED)
+                params = fresh_params(app, world) if method in UNSAFE and allowed else world.params
+                url = _build_url(rule, params)
+                resp = _request(clients[role], method, url)
+                got_row[role] = resp.status_code
+                resp.close()
+                if method == "POST" and rule.endpoint == "auth.logout" and role != "anonymous":
+                    login(clients[role], world.users[role])
+                want = expected.get(role) if expected else None
+                ok = _matches(want, resp)
+                if expected is not None and not ok:
+                    problems.append(f"{rule.endpoint:34} {method:6} {role:18} expected {want}, got {resp.status_code}  ({url})")
+                if resp.status_code >= 500:
+                    why = f": {type(resp.exc).__name__}: {str(resp.exc)[:150]}" if isinstance(resp, _Crashed) else ""
+                    problems.append(f"{rule.endpoint} {method} {role}: server error {resp.status_code} ({url}){why}")
+            seen.append((rule.endpoint, method, got_row))
+    if dump:
+        for endpoint, method, row in seen:
+            print(f'    "{endpoint}": {{"{method}": roles({", ".join(str(row[r]) for r in ROLES)})}},')
+    assert not problems, "access matrix mismatches:\n" + "\n".join(problems)
+
+
+# --- Object-level checks: ids and tokens belong to someone ------------------------------------
+
+def _tamper(token: str) -> str:
+    return token[:-1] + ("A" if token[-1] != "A" else "B")
+
+
+def test_relawan_cannot_reach_another_relawans_ticket_by_changing_the_token(app, world, clients):
+    a = clients["relawan_a"]
+    assert a.get(f"/t/{world.ids['token']}").status_code == 200
+    for bad in (_tamper(world.ids["token_b"]), str(world.ids["registration_id"]), "x" * 22):
+        for suffix in ("", ".png", ".svg"):
+            assert a.get(f"/t/{bad}{suffix}").status_code == 404, (bad, suffix)
+    # Cancelling with a tampered token changes nothing.
+    assert a.post(f"/t/{_tamper(world.ids['token_b'])}/batal", data={}).status_code == 404
+    from events.models import Registration
+    with app.app_context():
+        reg_b = db.session.scalar(select(Registration).where(Registration.token == world.ids["token_b"]))
+        assert reg_b.status == "confirmed"
+
+
+def test_self_service_pages_show_only_ones_own_data(app, world, clients):
+    with app.app_context():
+        rel_a = db.session.get(Relawan, world.ids["relawan_id"])
+        rel_b = db.session.get(Relawan, world.ids["relawan_b_id"])
+        a_nik, b_nik, a_card, b_card = rel_a.nik, rel_b.nik, rel_a.card_token, rel_b.card_token
+    b = clients["relawan_b"]
+    export = b.get("/saya/data.json")
+    assert export.status_code == 200
+    body = export.get_data(as_text=True)
+    assert b_nik in body and a_nik not in body and "Siti Aminah" not in body
+    for path in ("/saya", "/saya/profil", "/saya/kartu", "/saya/kartu.svg", "/saya/hapus-data"):
+        html = b.get(path).get_data(as_text=True)
+        assert "Siti Aminah" not in html and a_nik not in html and a_card not in html, path
+    assert "Budi Santoso" in b.get("/saya/kartu").get_data(as_text=True)
+    assert b_card != a_card
+    # Query strings that name another id are ignored by the self-service pages.
+    html = b.get(f"/saya/data.json?relawan_id={world.ids['relawan_id']}&id={world.ids['relawan_id']}").get_data(as_text=True)
+    assert a_nik not in html
+    regs = b.get("/kegiatan/saya").get_data(as_text=True)
+    assert world.ids["token"] not in regs
+
+
+def test_relawan_cannot_open_another_relawans_history_certificate_or_detail(world, clients):
+    b = clients["relawan_b"]
+    assert b.get(f"/laporan/relawan/{world.ids['relawan_id']}").status_code in DENIED
+    assert b.get(f"/laporan/sertifikat/{world.ids['cert_id']}.pdf").status_code in DENIED
+    assert b.get(f"/relawan/{world.ids['relawan_id']}").status_code in DENIED
+    assert b.get(f"/kelola/pendaftaran/{world.ids['registration_id']}/badge.pdf").status_code in DENIED
+    a = clients["relawan_a"]
+    assert a.get(f"/laporan/relawan/{world.ids['relawan_b_id']}").status_code in DENIED
+
+
+def test_koordinator_of_another_kecamatan_cannot_see_relawan_a(world, clients):
+    k = clients["koordinator_other"]
+    assert k.get(f"/relawan/{world.ids['relawan_id']}").status_code == 404
+    assert k.get(f"/laporan/relawan/{world.ids['relawan_id']}").status_code == 404
+    listing = k.get("/relawan?q=Siti").get_data(as_text=True)
+    assert "Siti Aminah" not in listing
+    export = k.get("/laporan/ekspor?data=relawan&format=csv")
+    assert export.status_code in (200, 403, 404)
+    assert "Siti Aminah" not in export.get_data(as_text=True)
+    tampered = k.get(f"/laporan/ekspor?data=relawan&format=csv&kecamatan={KASEMEN}")
+    assert "Siti Aminah" not in tampered.get_data(as_text=True)
+
+
+def test_api_token_of_another_user_cannot_be_revoked_by_non_staff(app, world, clients):
+    assert clients["relawan_b"].post(f"/akun/token/{world.ids['token_id']}/cabut", data={}).status_code in DENIED
+    with app.app_context():
+        assert db.session.get(ApiToken, world.ids["token_id"]).revoked_at is None
