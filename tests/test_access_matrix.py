@@ -192,11 +192,17 @@ class World:
         return {"filename": "css/app.css", **self.ids}
 
 
+_PASSWORD_HASH: list[str] = []
+
+
 def _user(role: str, name: str, kecamatan: str | None = None, password: bool = True) -> User:
     user = User(name=name, email=f"{name.lower().replace(' ', '.')}.{secrets.token_hex(3)}@contoh.id",
                 role=role, kecamatan_kode=kecamatan)
     if password:
-        user.set_password(PASSWORD)
+        if not _PASSWORD_HASH:  # hash once: scrypt per user would dominate the run time
+            from werkzeug.security import generate_password_hash
+            _PASSWORD_HASH.append(generate_password_hash(PASSWORD))
+        user.password_hash = _PASSWORD_HASH[0]
     else:
         user.password_hash = "!"
     db.session.add(user)
