@@ -199,3 +199,21 @@ def test_account_without_relawan_record(login_as):
     assert "belum terhubung" in c.get("/saya").get_data(as_text=True)
     assert c.get("/saya/kartu").status_code == 404
     assert c.get("/saya/data.json").status_code == 404
+
+
+def test_profile_duplicate_caught_by_database_constraint(app, make_relawan, make_user, monkeypatch):
+    """Even when the look-up misses (a race), the unique constraint refuses a taken phone number."""
+    make_user("panitia", phone="+6281377770000")
+    rel = make_relawan(phone="+6281200003333")
+    c = _client_for(app, rel)
+    real, calls = services.find_duplicates, []
+
+    def blind_first_time(**kw):
+        calls.append(kw)
+        return {} if len(calls) == 1 else real(**kw)
+
+    monkeypatch.setattr(services, "find_duplicates", blind_first_time)
+    resp = c.post("/saya/profil", data=signup_form(phone="0813-7777-0000", email=""))
+    assert resp.status_code == 200 and "Nomor HP ini sudah dipakai" in resp.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, rel.user_id).phone == "+6281200003333"
