@@ -13,7 +13,14 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from auth.models import Role, User
-from events.models import AgendaItem, Event, EventStatus, Registration, Speaker, TrainingProgram
+from events.models import (
+    AgendaItem,
+    Event,
+    EventStatus,
+    Registration,
+    Speaker,
+    TrainingProgram,
+)
 from events.services import registration as reg_service
 from events.services.programs import enroll_relawan
 from extensions import db
@@ -125,7 +132,7 @@ def load_demo(seed: int = 2026) -> list[str]:
         load_default()
     rng = random.Random(seed)
     panitia, pw_panitia = _user(Role.PANITIA, "Panitia Demo", DEMO_PANITIA, "+6281299990101")
-    koordinator, pw_koord = _user(Role.KOORDINATOR, "Koordinator PKK Demo", "koordinator.demo@contoh.id",
+    _koordinator, pw_koord = _user(Role.KOORDINATOR, "Koordinator PKK Demo", "koordinator.demo@contoh.id",
                                   "+6281299990102", kecamatan_kode="36.73.02")
     demo_rel_user, pw_rel = _user(Role.RELAWAN, "Relawan Demo", "relawan.demo@contoh.id", "+6281299990103")
     db.session.flush()

@@ -8,9 +8,15 @@ from events.forms import ActionForm, CancelEventForm, EventForm
 from events.models import Event, EventStatus, Registration, RegistrationStatus
 from events.services import events as event_service
 from events.services.mail import mail_enabled, send_cancellation, send_ticket
+from events.viewutil import (
+    apply_errors,
+    event_data,
+    event_form_defaults,
+    is_staff,
+    program_choices,
+)
 from extensions import db
 from helpers.access import readers_required, scope_kecamatan, staff_required
-from events.viewutil import apply_errors, event_data, event_form_defaults, is_staff, program_choices
 from relawan.models import Kelurahan, Relawan
 from timeutil import utcnow
 

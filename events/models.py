@@ -4,8 +4,16 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -48,7 +56,7 @@ class TrainingProgram(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
-    sessions: Mapped[list["Event"]] = relationship(
+    sessions: Mapped[list[Event]] = relationship(
         back_populates="program", order_by="(Event.program_order, Event.starts_at)")
 
     @property
@@ -115,7 +123,7 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     program: Mapped[TrainingProgram | None] = relationship(back_populates="sessions")
-    agenda: Mapped[list["AgendaItem"]] = relationship(
+    agenda: Mapped[list[AgendaItem]] = relationship(
         back_populates="event", order_by="(AgendaItem.position, AgendaItem.starts_at)",
         cascade="all, delete-orphan")
 
@@ -155,7 +163,7 @@ class Speaker(db.Model):
     bio: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
-    agenda_items: Mapped[list["AgendaItem"]] = relationship(back_populates="speaker")
+    agenda_items: Mapped[list[AgendaItem]] = relationship(back_populates="speaker")
 
 
 class AgendaItem(db.Model):

@@ -6,7 +6,12 @@ from sqlalchemy import func, select
 from events import bp
 from events.forms import ActionForm, ProgramForm
 from events.models import EventStatus, ProgramEnrollment, TrainingProgram
-from events.services.programs import ProgramData, ProgramError, enrollment_for, save_program
+from events.services.programs import (
+    ProgramData,
+    ProgramError,
+    enrollment_for,
+    save_program,
+)
 from events.training import progress
 from events.viewutil import apply_errors, current_relawan, is_reader, is_staff
 from extensions import db

@@ -5,7 +5,12 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from auth.models import Role
 from events import bp
-from events.forms import ActionForm, GuestRegistrationForm, ImportConfirmForm, ImportForm
+from events.forms import (
+    ActionForm,
+    GuestRegistrationForm,
+    ImportConfirmForm,
+    ImportForm,
+)
 from events.models import Event, Registration, TrainingProgram
 from events.services import imports
 from events.services import registration as reg_service
@@ -15,7 +20,12 @@ from events.services.tickets import find_registration
 from events.viewutil import current_relawan, kelurahan_choices, visible_event_or_404
 from extensions import db, limiter
 from helpers.access import staff_required
-from relawan.validators import InvalidEmail, InvalidPhone, normalize_email, normalize_phone
+from relawan.validators import (
+    InvalidEmail,
+    InvalidPhone,
+    normalize_email,
+    normalize_phone,
+)
 
 
 def _outcome_message(reg: Registration) -> tuple[str, str]:

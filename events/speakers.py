@@ -6,13 +6,26 @@ from sqlalchemy import select
 from events import bp
 from events.forms import ActionForm, AgendaItemForm, SpeakerForm
 from events.models import AgendaItem, Event, Speaker
-from events.services.speakers import (AgendaData, SpeakerError, add_agenda_item,
-                                      conflicts_for_event, conflicts_for_speaker, delete_agenda_item,
-                                      save_speaker, search_speakers, speaker_items)
+from events.services.speakers import (
+    AgendaData,
+    SpeakerError,
+    add_agenda_item,
+    conflicts_for_event,
+    conflicts_for_speaker,
+    delete_agenda_item,
+    save_speaker,
+    search_speakers,
+    speaker_items,
+)
 from events.viewutil import apply_errors, is_staff, wib_input
 from extensions import db
 from helpers.access import readers_required, staff_required
-from relawan.validators import InvalidEmail, InvalidPhone, normalize_email, normalize_phone
+from relawan.validators import (
+    InvalidEmail,
+    InvalidPhone,
+    normalize_email,
+    normalize_phone,
+)
 from timeutil import wib_to_utc
 
 

@@ -6,7 +6,12 @@ from events import bp
 from events.forms import ActionForm
 from events.qr import png_bytes, svg_inline, svg_text
 from events.services import registration as reg_service
-from events.services.tickets import find_card, find_registration, ticket_url, whatsapp_link
+from events.services.tickets import (
+    find_card,
+    find_registration,
+    ticket_url,
+    whatsapp_link,
+)
 from events.viewutil import is_staff
 from timeutil import utcnow
 

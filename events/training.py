@@ -11,8 +11,13 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from events.checkin_models import CheckIn
-from events.models import (EventStatus, ProgramEnrollment, Registration,
-                           RegistrationStatus, TrainingProgram)
+from events.models import (
+    EventStatus,
+    ProgramEnrollment,
+    Registration,
+    RegistrationStatus,
+    TrainingProgram,
+)
 from extensions import db
 from relawan.models import Relawan, RelawanStatus
 from timeutil import utcnow
@@ -72,7 +77,7 @@ def recompute_for_relawan(relawan_id: int) -> list[int]:
         if progress(enrollment.program, relawan_id)["met"]:
             _complete(enrollment)
             completed.append(enrollment.program_id)
-            for hook in list(on_program_completed):
+            for hook in on_program_completed:
                 hook(enrollment)
     return completed
 

@@ -24,14 +24,14 @@ def index():
     events = db.session.scalars(
         select(Event).where(Event.status == EventStatus.PUBLISHED, Event.ends_at >= utcnow())
         .order_by(Event.starts_at).limit(50)).all()
-    programs = db.session.scalars(select(TrainingProgram).where(
+    program_list = db.session.scalars(select(TrainingProgram).where(
         TrainingProgram.status == EventStatus.PUBLISHED).order_by(TrainingProgram.id.desc())
         .limit(5)).all()
     mine = {}
     relawan = current_relawan()
     if relawan is not None:
         mine = {r.event_id: r for r in reg_service.registrations_of_relawan(relawan.id, include_past=False)}
-    return render_template("events/index.html", events=events, programs=programs, mine=mine)
+    return render_template("events/index.html", events=events, programs=program_list, mine=mine)
 
 
 @bp.get("/kegiatan/<int:event_id>")
@@ -75,4 +75,4 @@ def my_registrations():
                            positions=positions, relawan=relawan, now=now)
 
 
-from events import manage, programs, registration_views, speakers, tickets  # noqa: E402,F401
+from events import manage, programs, registration_views, speakers, tickets  # noqa: F401

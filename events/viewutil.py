@@ -11,7 +11,12 @@ from events.models import Event, EventStatus, TrainingProgram
 from events.services.events import EventData
 from extensions import db
 from relawan.models import Kelurahan
-from relawan.validators import InvalidEmail, InvalidPhone, normalize_email, normalize_phone
+from relawan.validators import (
+    InvalidEmail,
+    InvalidPhone,
+    normalize_email,
+    normalize_phone,
+)
 from timeutil import to_wib, wib_to_utc
 
 

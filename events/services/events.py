@@ -7,7 +7,13 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 import audit
-from events.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
+from events.models import (
+    Event,
+    EventKind,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+)
 from events.services.registration import promote_waitlist
 from extensions import db
 from timeutil import utcnow

@@ -18,7 +18,12 @@ from events.models import Event, Registration, RegistrationStatus
 from events.services.registration import RegistrationError, register_guest
 from extensions import db
 from relawan.models import Kelurahan
-from relawan.validators import InvalidEmail, InvalidPhone, normalize_email, normalize_phone
+from relawan.validators import (
+    InvalidEmail,
+    InvalidPhone,
+    normalize_email,
+    normalize_phone,
+)
 
 COLUMNS = ("nama", "instansi", "jabatan", "no_hp", "email", "kode_kelurahan")
 REQUIRED_COLUMNS = ("nama", "no_hp")

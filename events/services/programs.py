@@ -7,10 +7,22 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 import audit
-from events.models import (Event, EventStatus, ProgramEnrollment, Registration,
-                           RegistrationStatus, TrainingProgram)
-from events.services.registration import (PROGRAM_ELIGIBLE, AlreadyRegistered, EventCancelled,
-                                          NotEligible, RegistrationError, register_relawan)
+from events.models import (
+    Event,
+    EventStatus,
+    ProgramEnrollment,
+    Registration,
+    RegistrationStatus,
+    TrainingProgram,
+)
+from events.services.registration import (
+    PROGRAM_ELIGIBLE,
+    AlreadyRegistered,
+    EventCancelled,
+    NotEligible,
+    RegistrationError,
+    register_relawan,
+)
 from extensions import db
 from relawan.models import Relawan, RelawanStatus
 from timeutil import utcnow

@@ -169,9 +169,9 @@ def register_guest(event: Event, *, name: str, instansi: str | None, jabatan: st
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
         raise AlreadyRegistered(message)
     confirmed = take_seat(event.id)
-    fields = dict(guest_name=name.strip(), guest_instansi=(instansi or "").strip() or None,
-                  guest_jabatan=(jabatan or "").strip() or None, guest_phone=phone,
-                  guest_email=email or None, guest_kelurahan_kode=kelurahan_kode or None)
+    fields = {"guest_name": name.strip(), "guest_instansi": (instansi or "").strip() or None,
+              "guest_jabatan": (jabatan or "").strip() or None, "guest_phone": phone,
+              "guest_email": email or None, "guest_kelurahan_kode": kelurahan_kode or None}
     if existing is not None:
         for key, value in fields.items():
             setattr(existing, key, value)

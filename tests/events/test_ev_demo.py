@@ -5,7 +5,13 @@ from sqlalchemy import func, select
 
 from auth.models import User
 from events.checkin_models import CheckIn
-from events.models import Event, ProgramEnrollment, Registration, Speaker, TrainingProgram
+from events.models import (
+    Event,
+    ProgramEnrollment,
+    Registration,
+    Speaker,
+    TrainingProgram,
+)
 from extensions import db
 from relawan.models import Kelurahan, Relawan
 from relawan.validators import parse_nik

@@ -5,8 +5,8 @@ import re
 from sqlalchemy import select
 
 from events.models import Event, Registration
-from tests.events.evhelpers import count
 from extensions import db
+from tests.events.evhelpers import count
 
 GOOD = ("nama;instansi;jabatan;no_hp;email;kode_kelurahan\n"
         "Siti Aminah;Kelurahan Cipare;Kasi Kesos;0812-3456-7890;siti@contoh.id;36.73.01.1001\n"

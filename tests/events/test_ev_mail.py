@@ -9,7 +9,7 @@ from extensions import db
 
 
 class FakeSMTP:
-    sent = []
+    sent: list = []  # noqa: RUF012 - shared on purpose: the test reads what was sent
 
     def __init__(self, host, port, timeout=None):
         self.host = host

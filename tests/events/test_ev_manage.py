@@ -1,16 +1,15 @@
 """Panitia pages: create/edit/publish/cancel events with bad input refused and nothing saved."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from auth.models import AuditEntry
 from events.models import Event, Registration
 from events.services import registration as svc
-from tests.events.evhelpers import count
 from extensions import db
 from relawan.models import Relawan
+from tests.events.evhelpers import count
 from timeutil import utcnow, wib_to_utc
-from datetime import datetime
 
 FORM = {"kind": "sosialisasi", "title": "Sosialisasi Cegah Kekerasan", "venue_name": "Aula PKPRI",
         "starts_at": "2030-03-10T08:00", "ends_at": "2030-03-10T12:00", "capacity": "50",
@@ -27,7 +26,7 @@ def test_panitia_creates_event_in_wib_and_publishes(login_as, app):
         assert ev.starts_at == wib_to_utc(datetime(2030, 3, 10, 8, 0)) == datetime(2030, 3, 10, 1, 0)
         eid = ev.id
     assert c.get(f"/kegiatan/{eid}").status_code == 200
-    assert c.get("/kegiatan/%d" % eid, follow_redirects=True).status_code == 200
+    assert c.get(f"/kegiatan/{eid}", follow_redirects=True).status_code == 200
     assert c.post(f"/kelola/kegiatan/{eid}/terbitkan").status_code == 302
     with app.app_context():
         assert db.session.get(Event, eid).status == "published"

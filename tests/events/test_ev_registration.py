@@ -5,9 +5,9 @@ import pytest
 
 from events.models import Event, Registration, RegistrationStatus
 from events.services import registration as svc
-from tests.events.evhelpers import count
 from extensions import db
 from relawan.models import Relawan
+from tests.events.evhelpers import count
 from timeutil import utcnow
 
 

@@ -4,8 +4,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from events.models import AgendaItem, Speaker
-from tests.events.evhelpers import count
 from extensions import db
+from tests.events.evhelpers import count
 from timeutil import to_wib, utcnow
 
 

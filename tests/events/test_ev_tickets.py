@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from events.models import Event, Registration
 from events.services import registration as svc
-from tests.events.evhelpers import count
 from extensions import db
 from relawan.models import Relawan
 from tests.conftest import login
+from tests.events.evhelpers import count
 
 
 def _relawan_client(app, make_relawan, **kw):

@@ -8,9 +8,9 @@ from events import training
 from events.models import Event, ProgramEnrollment, Registration, TrainingProgram
 from events.services.programs import enroll_relawan
 from events.services.registration import AlreadyRegistered, NotEligible
-from tests.events.evhelpers import check_in, count
 from extensions import db
 from relawan.models import Relawan, StatusChange
+from tests.events.evhelpers import check_in, count
 from timeutil import utcnow
 
 
