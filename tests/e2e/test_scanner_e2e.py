@@ -1,0 +1,218 @@
+"""The door scanner in a real Chromium whose fake camera shows real tickets' QR codes.
+
+Online: the attendee's name appears and the database holds exactly one CheckIn.
+Offline: the network is cut inside the test, two tickets are scanned and queued (count shown),
+the network comes back, each is recorded exactly once and the sync results are listed.
+Every test asserts that no request leaves 127.0.0.1 and that the page raised no error.
+Screenshots (360x740) go to $E2E_SCREENSHOTS (default /tmp/e2e-scanner).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from tests.e2e.conftest import FLAGS
+from tests.e2e.fakecam import write_y4m
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+SHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp/e2e-scanner"))
+PASSWORD = "rahasia-e2e-123"
+
+
+@pytest.fixture(scope="module")
+def site():
+    """The real app (CSRF on) on a random 127.0.0.1 port against a temp SQLite DB."""
+    from app import create_app
+    from extensions import db
+
+    tmp = tempfile.mkdtemp(prefix="e2e-scanner-")
+    server = make_server("127.0.0.1", 0, None, threaded=True)
+    port = server.server_port
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/e2e.db", "TESTING": False,
+                      "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False,
+                      "BASE_URL": f"http://127.0.0.1:{port}"})
+    with app.app_context():
+        db.create_all()
+    server.app = app
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{port}"
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def door(site):
+    """A panitia, an event running now and three guest registrations (fresh per test)."""
+    from auth.models import User
+    from events.models import Event, Registration
+    from extensions import db
+    from timeutil import utcnow
+
+    app, base = site
+    n = secrets.token_hex(3)
+    with app.app_context():
+        user = User(name="Panitia Pintu", email=f"pintu-{n}@contoh.id", role="panitia")
+        user.set_password(PASSWORD)
+        now = utcnow()
+        event = Event(kind="sosialisasi", title=f"Sosialisasi PKPRI {n}", venue_name="Aula PKPRI",
+                      status="published", starts_at=now - timedelta(minutes=30),
+                      ends_at=now + timedelta(hours=3))
+        db.session.add_all([user, event])
+        db.session.flush()
+        regs = []
+        for name, instansi in [("Siti Aminah", "PKK Kasemen"), ("Budi Santoso", "Karang Taruna"),
+                               ("Rina Wulandari", "Puskesmas Serang")]:
+            reg = Registration(event_id=event.id, guest_name=name, guest_instansi=instansi,
+                               status="confirmed", source="guest", token=secrets.token_urlsafe(18),
+                               created_at=now)
+            db.session.add(reg)
+            regs.append(reg)
+        db.session.commit()
+        data = {"email": user.email, "event_id": event.id,
+                "tickets": [(r.id, r.guest_name, f"{base}/t/{r.token}") for r in regs]}
+    return app, base, data
+
+
+def _checkins(app, event_id, registration_id=None) -> int:
+    from events.checkin_models import CheckIn
+    from extensions import db
+
+    with app.app_context():
+        query = select(func.count(CheckIn.id)).where(CheckIn.event_id == event_id)
+        if registration_id is not None:
+            query = query.where(CheckIn.registration_id == registration_id)
+        n = db.session.scalar(query)
+        db.session.remove()
+        return n
+
+
+def _browser(p, chromium, clip):
+    return p.chromium.launch(executable_path=chromium, headless=True,
+                             args=FLAGS + [f"--use-file-for-fake-video-capture={clip}"])
+
+
+def _page(browser, base, guards):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=base)
+    page = context.new_page()
+    page.on("request", lambda r: guards["requests"].append(r.url))
+    page.on("pageerror", lambda e: guards["errors"].append(str(e)))
+    return context, page
+
+
+def _login(page, email):
+    page.goto("/masuk")
+    page.fill("input[name=identifier]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit], form input[type=submit]")
+    page.wait_for_load_state()
+
+
+def _start_camera(page):
+    """The page starts the camera itself when permission is already granted; else tap the button."""
+    deadline = time.time() + 5
+    while time.time() < deadline and _state(page, "camera") != "on":
+        button = page.locator("#start-camera")
+        if button.is_visible() and button.is_enabled():
+            try:
+                button.click(timeout=1000)
+            except sync_api.Error:
+                pass
+        page.wait_for_timeout(200)
+
+
+def _state(page, key):
+    return page.evaluate("(k) => (window.__scannerState || {})[k]", key)
+
+
+def _poll(page, predicate, timeout=20.0, what=""):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return
+        page.wait_for_timeout(150)
+    raise AssertionError(f"timed out waiting for {what}: state={page.evaluate('() => window.__scannerState')}")
+
+
+def _assert_local(guards):
+    outside = [u for u in guards["requests"]
+               if not u.startswith(("http://127.0.0.1:", "data:", "blob:"))]
+    assert outside == [], outside
+    assert guards["errors"] == [], guards["errors"]
+
+
+def _shot(page, name, close_result=False):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    if close_result and page.locator("#result").is_visible():
+        page.locator("#result").click()  # "Ketuk untuk menutup": tap closes the overlay
+        page.wait_for_timeout(200)
+    page.screenshot(path=str(SHOTS / name), full_page=close_result)
+
+
+def test_scanner_reads_a_ticket_from_the_camera(chromium_path, door, tmp_path):
+    app, base, data = door
+    ev = data["event_id"]
+    reg_id, name, url = data["tickets"][0]
+    clip = write_y4m(tmp_path / "ticket.y4m", [url])
+    guards = {"requests": [], "errors": []}
+    with sync_api.sync_playwright() as p:
+        browser = _browser(p, chromium_path, clip)
+        context, page = _page(browser, base, guards)
+        _login(page, data["email"])
+        page.goto(f"/pindai/{data['event_id']}")
+        _start_camera(page)
+        sync_api.expect(page.locator("#result")).to_contain_text(name, timeout=20000)
+        _poll(page, lambda: _checkins(app, ev, reg_id) == 1, what="the check-in row")
+        _shot(page, "scanner-checked-in.png")
+        assert _state(page, "lastResult")["result"] in ("checked_in", "already_checked_in")
+        page.wait_for_timeout(1500)  # the clip loops: later sightings must not add rows
+        assert _checkins(app, ev) == 1
+        sync_api.expect(page.locator("#counter")).to_contain_text("1", timeout=20000)
+        _shot(page, "scanner-counter.png", close_result=True)
+        context.close()
+        browser.close()
+    _assert_local(guards)
+
+
+def test_offline_scans_are_queued_then_synced_once(chromium_path, door, tmp_path):
+    app, base, data = door
+    ev = data["event_id"]
+    (id2, name2, url2), (id3, name3, url3) = data["tickets"][1:]
+    # 6 s blank while the page loads the decoder and the test cuts the network, then two codes.
+    clip = write_y4m(tmp_path / "two.y4m", [None] * 6 + [url2, None, url3] + [None] * 3)
+    guards = {"requests": [], "errors": []}
+    with sync_api.sync_playwright() as p:
+        browser = _browser(p, chromium_path, clip)
+        context, page = _page(browser, base, guards)
+        _login(page, data["email"])
+        page.goto(f"/pindai/{data['event_id']}")
+        _poll(page, lambda: _state(page, "ready"), what="decoder ready")
+        context.set_offline(True)
+        _start_camera(page)
+        _poll(page, lambda: (_state(page, "queueLength") or 0) >= 2, timeout=30, what="two queued scans")
+        sync_api.expect(page.locator("#queue-panel")).to_be_visible()
+        sync_api.expect(page.locator("#queue-list li")).to_have_count(2)
+        sync_api.expect(page.locator("#net-status")).to_contain_text("2")
+        _shot(page, "scanner-offline-queue.png", close_result=True)
+        assert _checkins(app, ev) == 0
+        context.set_offline(False)
+        _poll(page, lambda: (_state(page, "queueLength") or 0) == 0, timeout=30, what="queue drained")
+        sync_api.expect(page.locator("#sync-results")).to_be_visible()
+        sync_api.expect(page.locator("#sync-list")).to_contain_text(name2)
+        sync_api.expect(page.locator("#sync-list")).to_contain_text(name3)
+        _shot(page, "scanner-synced.png", close_result=True)
+        assert _checkins(app, ev, id2) == 1 and _checkins(app, ev, id3) == 1 and _checkins(app, ev) == 2
+        context.close()
+        browser.close()
+    _assert_local(guards)
