@@ -11,6 +11,7 @@ from auth.models import Role
 from extensions import db
 from helpers.access import roles_required
 from relawan import bp, data_rights, qr, services
+from relawan.choices import kelurahan_codes, kelurahan_groups
 from relawan.forms import (
     EDUCATION_LABELS,
     ORGANISATION_LABELS,
@@ -58,8 +59,6 @@ def _step_index(status: str) -> int:
 @relawan_required
 def profile_edit():
     """Edit own profile with the sign-up validation (the NIK is not editable here)."""
-    from relawan.views import kelurahan_codes, kelurahan_groups
-
     relawan = _own()
     form = ProfileForm(obj=relawan, kelurahan_codes=kelurahan_codes())
     if request.method == "GET":

@@ -3,30 +3,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
-from sqlalchemy import select
 
 from extensions import db, limiter
 from relawan import bp, screening, selfservice, services  # noqa: F401  (their routes register on bp)
+from relawan.choices import kelurahan_codes, kelurahan_groups
 from relawan.consent import consent_text, current_version
 from relawan.forms import SignUpForm
-from relawan.models import Kelurahan
-from relawan.wilayah import grouped_choices, normalise_name, search_keys
-
-
-def kelurahan_codes() -> list[str]:
-    """Every known kelurahan code (the only values the kelurahan select accepts)."""
-    return list(db.session.scalars(select(Kelurahan.kode).order_by(Kelurahan.kode)))
-
-
-def kelurahan_groups() -> list[tuple[str, list[tuple[str, str, str]]]]:
-    """[(kecamatan, [(kode, nama, search keys)])]: keys hold spelling variants for signup.js."""
-    groups = []
-    for kecamatan, rows in grouped_choices():
-        kec_key = normalise_name(kecamatan)
-        groups.append((kecamatan, [
-            (kode, nama, " ".join(dict.fromkeys([normalise_name(k) for k in search_keys(nama)] + [kec_key])))
-            for kode, nama in rows]))
-    return groups
 
 
 def _after_login_url() -> str:
