@@ -47,3 +47,40 @@ def test_twenty_threads_for_last_five_seats(app, make_event, make_relawan):
         assert db.session.get(Event, ev.id).seats_taken == 25
         statuses = db.session.scalars(select(Registration.status).where(Registration.event_id == ev.id)).all()
         assert statuses.count("confirmed") == 5 and statuses.count("waitlisted") == 15
+
+
+def test_concurrent_cancellations_promote_each_waitlisted_person_once(app, make_event, make_relawan):
+    ev = make_event(capacity=5)
+    people = [make_relawan(status="aktif").id for _ in range(10)]
+    with app.app_context():
+        event = db.session.get(Event, ev.id)
+        regs = [svc.register_relawan(event, db.session.get(Relawan, rid)) for rid in people]
+        db.session.commit()
+        confirmed_ids = [r.id for r in regs if r.status == "confirmed"]
+    assert len(confirmed_ids) == 5
+    barrier = threading.Barrier(5)
+    errors = []
+
+    def worker(reg_id):
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                svc.cancel_registration(db.session.get(Registration, reg_id))
+                db.session.commit()
+            except Exception as exc:  # noqa: BLE001
+                db.session.rollback()
+                errors.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(rid,)) for rid in confirmed_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    with app.app_context():
+        statuses = db.session.scalars(select(Registration.status).where(Registration.event_id == ev.id)).all()
+        assert statuses.count("cancelled") == 5 and statuses.count("confirmed") == 5
+        assert statuses.count("waitlisted") == 0
+        assert db.session.get(Event, ev.id).seats_taken == 5
