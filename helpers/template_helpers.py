@@ -12,6 +12,7 @@ from timeutil import format_wib
 NAV = [
     ("relawan.home", "Beranda saya", ("relawan",)),
     ("events.index", "Kegiatan", None),
+    ("events.my_registrations", "Kegiatan saya", ("relawan",)),
     ("events.manage", "Kelola kegiatan", ("admin", "panitia")),
     ("events.programs", "Program pelatihan", ("admin", "panitia", "koordinator")),
     ("events.speakers", "Narasumber", ("admin", "panitia", "koordinator")),
