@@ -47,6 +47,13 @@ def phone_display(phone: str | None) -> str:
     return f"{national[:4]}-{national[4:8]}-{national[8:]}".rstrip("-")
 
 
+def upcoming_registrations(relawan_id: int):
+    """A relawan's registrations for events that have not ended (for the home page partial)."""
+    from events.services.registration import registrations_of_relawan
+
+    return sorted(registrations_of_relawan(relawan_id, include_past=False), key=lambda r: r.event.starts_at)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["wib"] = format_wib
     app.jinja_env.filters["mask_nik"] = mask_nik
@@ -58,6 +65,7 @@ def init_app(app: Flask) -> None:
         return {
             "nav_items": nav_items,
             "has_endpoint": lambda name: name in app.view_functions,
+            "upcoming_registrations": upcoming_registrations,
             "org_unit": app.config["ORG_UNIT"],
             "org_name": app.config["ORG_NAME"],
             "city_name": app.config["CITY_NAME"],
