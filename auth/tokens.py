@@ -168,7 +168,7 @@ def tokens():
     plain = None
     if form.validate_on_submit():
         try:
-            row, plain = create_token(current_user, form.name.data)
+            _row, plain = create_token(current_user, form.name.data)
             db.session.commit()
             form.name.data = ""
         except TokenError as exc:

@@ -161,7 +161,7 @@ def start_gunicorn(app_spec: str, port: int, env: dict, args) -> subprocess.Pope
         cmd += ["-k", "gthread", "--threads", str(args.threads)]
     cmd.append(app_spec)
     # The app's JSON request log goes to stderr; keep it out of the report (and off the terminal).
-    log = open(os.path.join(tempfile.gettempdir(), f"bench-gunicorn-{port}.log"), "ab")
+    log = open(os.path.join(tempfile.gettempdir(), f"bench-gunicorn-{port}.log"), "ab")  # noqa: SIM115 - lives as long as gunicorn
     proc = subprocess.Popen(cmd, cwd=tempfile.gettempdir(), env={**os.environ, **env},
                             start_new_session=True, stdout=log, stderr=log)
     deadline = time.time() + 30

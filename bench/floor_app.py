@@ -43,7 +43,7 @@ def scan():
     try:
         conn.execute("INSERT INTO floor_scan (scan_id) VALUES (%s)" if not URL.startswith("sqlite")
                      else "INSERT INTO floor_scan (scan_id) VALUES (?)", (scan_id,))
-    except (sqlite3.IntegrityError, Exception) as exc:  # noqa: BLE001 - unique violation
+    except (sqlite3.IntegrityError, Exception) as exc:
         if "unique" not in str(exc).lower() and "duplicate" not in str(exc).lower():
             raise
         return jsonify({"result": "duplicate"}), 200

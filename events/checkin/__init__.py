@@ -15,13 +15,28 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Integer,
+    String,
+    bindparam,
+    delete,
+    select,
+    text,
+)
 from sqlalchemy.exc import IntegrityError
 
 import audit
-from events.checkin.codes import parse_code
 from auth.models import User
-from events.checkin.messages import attendee_from_row, attendee_of, body_for, first_from_row
+from events.checkin.codes import parse_code
+from events.checkin.messages import (
+    attendee_from_row,
+    attendee_of,
+    body_for,
+    first_from_row,
+)
 from events.checkin_models import CheckIn, ScanRecord
 from events.models import Event, EventKind, Registration, RegistrationStatus
 from extensions import db
@@ -58,7 +73,7 @@ def new_scan_id() -> str:
 def check_in(event: Event, code: str, *, by_user, scan_id: str, scanned_at: datetime | None = None,
              device: str | None = None, method: str = "qr") -> ScanOutcome:
     """Check the holder of `code` in to `event`; replays of `scan_id` get the first answer."""
-    stored = _stored(scan_id)
+    stored, first_row = _first_look(scan_id, parse_code(code))
     if stored is not None:
         return stored
     event_id, event_kind = event.id, event.kind  # plain values survive a rollback
@@ -67,8 +82,8 @@ def check_in(event: Event, code: str, *, by_user, scan_id: str, scanned_at: date
     method = method if method in METHODS else "qr"
     outcome = None
     relawan_id = None
-    for _attempt in range(3):
-        row, relawan, result, extra = _resolve(event_id, code)
+    for attempt in range(3):
+        row, relawan, result, extra = _resolve(event_id, code, first_row if attempt == 0 else None)
         if result is None and row is None and relawan is not None:
             row, result, extra = _walk_in(event_id, relawan)
             if result == "retry":
@@ -77,10 +92,10 @@ def check_in(event: Event, code: str, *, by_user, scan_id: str, scanned_at: date
             result, extra = _judge(row)
         if result == "checked_in":
             try:
-                new_id = db.session.execute(insert(CHECK_IN).values(
-                    registration_id=row.id, event_id=event_id, scan_id=scan_id,
-                    scanned_at=scanned_at, recorded_at=utcnow(), by_user_id=user_id,
-                    device=device, method=method)).inserted_primary_key[0]
+                new_id = db.session.execute(_INSERT_CHECK_IN, {
+                    "registration_id": row.id, "event_id": event_id, "scan_id": scan_id,
+                    "scanned_at": scanned_at, "recorded_at": utcnow(), "by_user_id": user_id,
+                    "device": device, "method": method}).scalar_one()
             except IntegrityError:
                 db.session.rollback()
                 stored = _stored(scan_id)
@@ -122,6 +137,50 @@ def _registration_row(*where):
     return db.session.execute(select(*_ROW_COLUMNS).select_from(_ROW_FROM).where(*where)).first()
 
 
+# The first look at a scan, in one round trip: the stored answer for scan_id (a replay) and the
+# registration for the token with its check-in, if any. One row always (LEFT JOINs from a dual).
+_FIRST_LOOK = text(
+    "SELECT s.result AS s_result, s.http_status AS s_status, s.body AS s_body, "
+    "r.id AS id, r.event_id AS event_id, r.status AS status, r.relawan_id AS relawan_id, "
+    "r.is_walk_in AS is_walk_in, r.source AS source, r.guest_name AS guest_name, "
+    "r.guest_instansi AS guest_instansi, rl.full_name AS full_name, "
+    "rl.organisation_detail AS organisation_detail, rl.organisation AS organisation, "
+    "c.id AS ci_id, c.recorded_at AS ci_recorded_at, c.scanned_at AS ci_scanned_at, "
+    "c.device AS ci_device, c.method AS ci_method, u.name AS ci_by "
+    "FROM (SELECT 1 AS one) AS o "
+    "LEFT JOIN scan_record s ON s.scan_id = :scan_id "
+    "LEFT JOIN registration r ON r.token = :token "
+    "LEFT JOIN relawan rl ON rl.id = r.relawan_id "
+    "LEFT JOIN check_in c ON c.registration_id = r.id "
+    "LEFT JOIN \"user\" u ON u.id = c.by_user_id"
+).columns(s_result=String, s_status=Integer, s_body=JSON, id=Integer, event_id=Integer,
+          status=String, relawan_id=Integer, is_walk_in=Boolean, source=String,
+          guest_name=String, guest_instansi=String, full_name=String,
+          organisation_detail=String, organisation=String, ci_id=Integer,
+          ci_recorded_at=DateTime, ci_scanned_at=DateTime, ci_device=String, ci_method=String,
+          ci_by=String)
+
+
+_INSERT_CHECK_IN = text(
+    "INSERT INTO check_in (registration_id, event_id, scan_id, scanned_at, recorded_at, "
+    "by_user_id, device, method) VALUES (:registration_id, :event_id, :scan_id, :scanned_at, "
+    ":recorded_at, :by_user_id, :device, :method) RETURNING id"
+).bindparams(bindparam("scanned_at", type_=DateTime), bindparam("recorded_at", type_=DateTime))
+_INSERT_SCAN = text(
+    "INSERT INTO scan_record (scan_id, event_id, result, http_status, body, by_user_id, "
+    "recorded_at) VALUES (:scan_id, :event_id, :result, :http_status, :body, :by_user_id, "
+    ":recorded_at)"
+).bindparams(bindparam("body", type_=JSON), bindparam("recorded_at", type_=DateTime))
+
+
+def _first_look(scan_id: str, token: str | None):
+    """(stored outcome or None, registration row or None) in one query."""
+    row = db.session.execute(_FIRST_LOOK, {"scan_id": scan_id, "token": token}).first()
+    if row.s_result is not None:
+        return ScanOutcome(row.s_result, row.s_status, row.s_body), None
+    return None, (row if row.id is not None else None)
+
+
 def _stored(scan_id: str) -> ScanOutcome | None:
     row = db.session.execute(select(SCAN.c.result, SCAN.c.http_status, SCAN.c.body)
                              .where(SCAN.c.scan_id == scan_id)).first()
@@ -131,10 +190,10 @@ def _stored(scan_id: str) -> ScanOutcome | None:
 def _save(scan_id: str, event_id: int, user_id: int | None, outcome: ScanOutcome) -> ScanOutcome:
     """Store the first answer for scan_id; a lost race returns the winner's answer."""
     try:
-        db.session.execute(insert(SCAN).values(
-            scan_id=scan_id, event_id=event_id, result=outcome.result,
-            http_status=outcome.http_status, body=outcome.body, by_user_id=user_id,
-            recorded_at=utcnow()))
+        db.session.execute(_INSERT_SCAN, {
+            "scan_id": scan_id, "event_id": event_id, "result": outcome.result,
+            "http_status": outcome.http_status, "body": outcome.body, "by_user_id": user_id,
+            "recorded_at": utcnow()})
     except IntegrityError:
         db.session.rollback()
         stored = _stored(scan_id)
@@ -144,12 +203,13 @@ def _save(scan_id: str, event_id: int, user_id: int | None, outcome: ScanOutcome
     return outcome
 
 
-def _resolve(event_id: int, code: str):
+def _resolve(event_id: int, code: str, row=None):
     """(registration row, relawan, result-or-None, extra) for a scanned code."""
     token = parse_code(code)
     if token is None:
         return None, None, "invalid_code", {}
-    row = _registration_row(REG.c.token == token)
+    if row is None or row.id is None:
+        row = _registration_row(REG.c.token == token)
     if row is not None:
         if row.event_id != event_id:
             return row, None, "wrong_event", {"attendee": attendee_from_row(row),

@@ -10,7 +10,13 @@ from auth.models import AuditEntry
 from events.checkin_models import CheckIn, ScanRecord
 from events.models import Registration, RegistrationStatus
 from extensions import db
-from tests.events.test_checkin_helpers import bearer, grant, make_registration, make_token, scan
+from tests.events.test_checkin_helpers import (
+    bearer,
+    grant,
+    make_registration,
+    make_token,
+    scan,
+)
 from timeutil import utcnow
 
 
@@ -318,7 +324,6 @@ def test_stats_and_search(app, login_as, make_event, make_relawan):
 
 
 def test_session_post_without_csrf_header_is_refused(app, make_user, make_event):
-    from tests.conftest import login
     app.config["WTF_CSRF_ENABLED"] = True
     try:
         user = make_user("panitia")

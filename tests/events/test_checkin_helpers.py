@@ -52,4 +52,4 @@ def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-__all__ = ["ApiToken", "make_registration", "make_token", "grant", "scan", "bearer"]
+__all__ = ["ApiToken", "bearer", "grant", "make_registration", "make_token", "scan"]

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from auth.models import AuditEntry
 from events.checkin_models import CheckIn, DoorStaffGrant
 from extensions import db
-from tests.events.test_checkin_helpers import grant, make_registration
+from tests.events.test_checkin_helpers import make_registration
 from timeutil import utcnow
 
 
@@ -120,11 +120,12 @@ def test_ticket_page_one_tap_check_in(app, login_as, make_event, client):
 def test_badges_pdf_for_event_and_one_registration(app, login_as, make_event):
     client = login_as("panitia")
     event = make_event()
-    reg_id, token = make_registration(app, event, name="Badge Satu")
+    reg_id, _token = make_registration(app, event, name="Badge Satu")
     make_registration(app, event, name="Badge Dua")
     resp = client.get(f"/kelola/kegiatan/{event.id}/badge.pdf")
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
     from io import BytesIO
+
     from pypdf import PdfReader
     text = PdfReader(BytesIO(resp.data)).pages[0].extract_text()
     assert "Badge Satu" in text and "Badge Dua" in text

@@ -8,7 +8,12 @@ from sqlalchemy import func, select
 
 from events.checkin_models import CheckIn, ScanRecord
 from extensions import db
-from tests.events.test_checkin_helpers import bearer, make_registration, make_token, scan
+from tests.events.test_checkin_helpers import (
+    bearer,
+    make_registration,
+    make_token,
+    scan,
+)
 
 THREADS = 8
 

@@ -1,0 +1,44 @@
+"""Check-in of a pelatihan session runs the training completion service (events.training)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from events.models import ProgramEnrollment, TrainingProgram
+from extensions import db
+from relawan.models import Relawan
+from tests.events.test_checkin_helpers import make_registration, scan
+
+
+def test_last_required_session_check_in_makes_the_relawan_aktif(app, login_as, make_event,
+                                                                 make_relawan):
+    client = login_as("panitia")
+    rel = make_relawan(status="dalam_pelatihan")
+    with app.app_context():
+        program = TrainingProgram(title="Pelatihan Calon Relawan 2026", completion_rule="all_required",
+                                  status="published")
+        db.session.add(program)
+        db.session.commit()
+        program_id = program.id
+        db.session.add(ProgramEnrollment(program_id=program_id, relawan_id=rel.id, status="active"))
+        db.session.commit()
+    event = make_event(kind="pelatihan", program_id=program_id, program_order=1, required=True)
+    _reg, token = make_registration(app, event, relawan=rel)
+    resp = client.post(f"/api/v1/events/{event.id}/checkins", json=scan(token))
+    assert resp.status_code == 201
+    with app.app_context():
+        assert db.session.get(Relawan, rel.id).status == "aktif"
+        enrollment = db.session.scalar(select(ProgramEnrollment))
+        assert enrollment.status == "completed"
+
+
+def test_sosialisasi_check_in_does_not_run_training(app, login_as, make_event, make_relawan,
+                                                    monkeypatch):
+    calls = []
+    import events.training
+    monkeypatch.setattr(events.training, "recompute_for_relawan", lambda rid: calls.append(rid))
+    client = login_as("panitia")
+    rel = make_relawan(status="aktif")
+    event = make_event(kind="sosialisasi")
+    _reg, token = make_registration(app, event, relawan=rel)
+    assert client.post(f"/api/v1/events/{event.id}/checkins", json=scan(token)).status_code == 201
+    assert calls == []
