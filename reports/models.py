@@ -52,6 +52,7 @@ class EventAttendanceStat(db.Model):
     kelurahan_kode: Mapped[str] = mapped_column(String(13), primary_key=True, index=True)
     registered: Mapped[int] = mapped_column(Integer, default=0)
     attended: Mapped[int] = mapped_column(Integer, default=0)
+    month: Mapped[str] = mapped_column(String(7), default="")  # 'YYYY-MM' (WIB) of the event start
 
 
 class EventStatRefresh(db.Model):

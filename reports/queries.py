@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, select
 
 from events.models import Event, EventStatus, Registration
 from extensions import db
@@ -155,10 +155,13 @@ def funnel(f: Filters) -> list[dict]:
     conds = _relawan_conditions(f)
     per_status = dict(db.session.execute(
         select(Relawan.status, func.count()).where(*conds).group_by(Relawan.status)).all())
-    # an aktif relawan is at the last stage already: only the others can have been further
+    # Only someone who once moved down (e.g. aktif -> nonaktif) can have been further than their
+    # current status; that set is small, so the per-relawan history maximum is taken over it only.
+    went_down = (select(StatusChange.relawan_id)
+                 .where(_rank(StatusChange.to_status) < _rank(StatusChange.from_status)))
     best = (select(Relawan.status.label("status"), func.max(_rank(StatusChange.to_status)).label("hr"))
             .join(StatusChange, StatusChange.relawan_id == Relawan.id)
-            .where(Relawan.status != RelawanStatus.AKTIF, *conds)
+            .where(Relawan.status != RelawanStatus.AKTIF, Relawan.id.in_(went_down), *conds)
             .group_by(Relawan.id, Relawan.status).subquery())
     further = db.session.execute(
         select(best.c.status, best.c.hr, func.count())
@@ -207,17 +210,10 @@ def attendance_by_event(f: Filters, limit: int = RECENT_EVENTS) -> list[dict]:
     return rows
 
 
-def _month_expr(column):
-    """'YYYY-MM' of a naive-UTC column in WIB, per dialect."""
-    if db.engine.dialect.name == "postgresql":
-        return func.to_char(column + literal(timedelta(hours=7)), "YYYY-MM")
-    return func.strftime("%Y-%m", column, "+7 hours")
-
-
 def participation_by_month(f: Filters) -> list[dict]:
     """Check-ins, and events with at least one check-in, per month (WIB) of the event's start."""
     S = EventAttendanceStat
-    month = _month_expr(Event.starts_at).label("month")
+    month = S.month.label("month")
     stmt = (select(month, func.sum(S.attended).label("checkins"),
                    func.count(func.distinct(case((S.attended > 0, Event.id)))).label("events"))
             .select_from(Event).join(S, _stat_join_on(f))
@@ -264,10 +260,10 @@ def least_reached(f: Filters, limit: int = LEAST_REACHED) -> list[dict]:
     return [dict(r) for r in db.session.execute(stmt).mappings()]
 
 
-def totals(f: Filters, kel_rows: list[dict], months: list[dict]) -> dict:
+def totals(f: Filters, kel_rows: list[dict], months: list[dict], no_kelurahan: int) -> dict:
     """Headline numbers derived from the aggregated rows."""
     return {
-        "relawan": sum(r["total"] for r in kel_rows) + relawan_without_kelurahan(f),
+        "relawan": sum(r["total"] for r in kel_rows) + no_kelurahan,
         "aktif": sum(r[RelawanStatus.AKTIF] for r in kel_rows),
         "checkins": sum(m["checkins"] for m in months),
         "events": db.session.scalar(select(func.count(Event.id)).where(*event_conditions(f))) or 0,

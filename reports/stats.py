@@ -23,6 +23,13 @@ from relawan.models import Relawan
 from reports.models import EventAttendanceStat, EventStatRefresh, ReportState
 from timeutil import utcnow
 
+
+def month_expr(column):
+    """'YYYY-MM' of a naive-UTC column in WIB, per dialect."""
+    if db.engine.dialect.name == "postgresql":
+        return func.to_char(column + literal(timedelta(hours=7)), "YYYY-MM")
+    return func.strftime("%Y-%m", column, "+7 hours")
+
 LIVE_WINDOW = timedelta(days=2)
 STATE_KEY = "checkin_max_id"
 
@@ -55,16 +62,18 @@ def recompute(event_ids: set[int]) -> None:
         chunk = ids[start:start + 500]
         db.session.execute(delete(EventAttendanceStat).where(EventAttendanceStat.event_id.in_(chunk)))
         db.session.execute(delete(EventStatRefresh).where(EventStatRefresh.event_id.in_(chunk)))
+        month = month_expr(Event.starts_at)
         agg = (select(Registration.event_id, kel,
                       func.sum(case((confirmed, 1), else_=0)),
-                      func.count(CheckIn.id))
+                      func.count(CheckIn.id), month)
                .select_from(Registration)
+               .join(Event, Event.id == Registration.event_id)
                .outerjoin(Relawan, Relawan.id == Registration.relawan_id)
                .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
                .where(Registration.event_id.in_(chunk))
-               .group_by(Registration.event_id, kel))
+               .group_by(Registration.event_id, kel, month))
         db.session.execute(insert(EventAttendanceStat).from_select(
-            ["event_id", "kelurahan_kode", "registered", "attended"], agg))
+            ["event_id", "kelurahan_kode", "registered", "attended", "month"], agg))
         now = utcnow()
         db.session.execute(insert(EventStatRefresh), [{"event_id": i, "computed_at": now} for i in chunk])
 

@@ -15,7 +15,7 @@ from events.models import Event, ProgramEnrollment, Registration, RegistrationSt
 from extensions import db
 from helpers.access import check_kecamatan_scope, readers_required, scope_kecamatan
 from relawan.models import STATUS_LABELS, Relawan, RelawanStatus
-from reports import bp, certificates, charts, queries, stats
+from reports import bp, cache, certificates, charts, queries, stats
 from reports import views_attendance, views_docs, views_export  # noqa: F401 (routes)
 from reports.attendance import LABELS as ATT_LABELS, status_for
 from reports.event_report import event_summary
@@ -34,13 +34,15 @@ def dashboard():
     """Participation dashboard (koordinator: own kecamatan only)."""
     f = parse_filters(request.args)
     stats.refresh()
-    kel_rows = queries.status_by_kelurahan(f)
+    version, key = cache.relawan_version(), (f.date_from, f.date_to, f.kecamatan)
+    kel_rows = cache.cached("kelurahan", key, version, lambda: queries.status_by_kelurahan(f))
     kec_rows = queries.status_by_kecamatan(kel_rows)
-    fun = queries.funnel(f)
+    fun = cache.cached("funnel", key, version, lambda: queries.funnel(f))
+    no_kel = cache.cached("no_kelurahan", key, version, lambda: queries.relawan_without_kelurahan(f))
     events = queries.attendance_by_event(f)
     months = queries.participation_by_month(f)
     least = queries.least_reached(f)
-    tot = queries.totals(f, kel_rows, months)
+    tot = queries.totals(f, kel_rows, months, no_kel)
     for e in events:
         e["date_short"] = to_wib(e["starts_at"]).strftime("%d/%m/%Y")
     chart = {
@@ -62,7 +64,7 @@ def dashboard():
                            funnel=fun, events=events, months=months, least=least, totals=tot,
                            chart=chart, series=STATUS_SERIES, opts=choices(),
                            status_labels=dict(STATUS_SERIES), month_label=_month_label,
-                           no_kelurahan=queries.relawan_without_kelurahan(f))
+                           no_kelurahan=no_kel)
 
 
 def _funnel_text(row: dict) -> str:
