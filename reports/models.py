@@ -62,6 +62,8 @@ class EventStatRefresh(db.Model):
 
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
     computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # "registrations/confirmed/check-ins" when computed; a live event is recomputed only if it moved
+    signature: Mapped[str | None] = mapped_column(String(64))
 
 
 class ReportState(db.Model):

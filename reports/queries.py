@@ -237,27 +237,28 @@ def _fill_months(got: dict[str, dict]) -> list[dict]:
     return out
 
 
-def least_reached(f: Filters, limit: int = LEAST_REACHED) -> list[dict]:
-    """Kelurahan with the fewest check-ins in the filters (zeros first), with aktif relawan."""
+def least_reached(f: Filters, limit: int = LEAST_REACHED, aktif: dict[str, int] | None = None) -> list[dict]:
+    """Kelurahan with the fewest check-ins in the filters (zeros first).
+
+    `aktif` maps kelurahan code -> aktif relawan (from status_by_kelurahan, already computed).
+    """
     S = EventAttendanceStat
     per_kel = (select(S.kelurahan_kode.label("kode"), func.sum(S.attended).label("n"))
                .join(Event, Event.id == S.event_id).where(*event_conditions(f)))
     if f.kecamatan:
         per_kel = per_kel.where(kode_in_kecamatan(S.kelurahan_kode, f.kecamatan))
     per_kel = per_kel.group_by(S.kelurahan_kode).subquery()
-    aktif = (select(Relawan.kelurahan_kode.label("kode"), func.count(Relawan.id).label("n"))
-             .where(Relawan.status == RelawanStatus.AKTIF).group_by(Relawan.kelurahan_kode)
-             .subquery())
     checkins = func.coalesce(per_kel.c.n, 0).label("checkins")
-    stmt = (select(Kelurahan.kode, Kelurahan.nama, Kecamatan.nama.label("kecamatan_nama"), checkins,
-                   func.coalesce(aktif.c.n, 0).label("aktif"))
+    stmt = (select(Kelurahan.kode, Kelurahan.nama, Kecamatan.nama.label("kecamatan_nama"), checkins)
             .join(Kecamatan, Kecamatan.kode == Kelurahan.kecamatan_kode)
             .outerjoin(per_kel, per_kel.c.kode == Kelurahan.kode)
-            .outerjoin(aktif, aktif.c.kode == Kelurahan.kode)
             .order_by(checkins, Kelurahan.nama).limit(limit))
     if f.kecamatan:
         stmt = stmt.where(Kelurahan.kecamatan_kode == f.kecamatan)
-    return [dict(r) for r in db.session.execute(stmt).mappings()]
+    if aktif is None:
+        aktif = {r["kode"]: r[RelawanStatus.AKTIF] for r in status_by_kelurahan(f)}
+    return [{**r, "checkins": int(r["checkins"]), "aktif": aktif.get(r["kode"], 0)}
+            for r in db.session.execute(stmt).mappings()]
 
 
 def totals(f: Filters, kel_rows: list[dict], months: list[dict], no_kelurahan: int) -> dict:

@@ -4,7 +4,8 @@ Counting a million check-ins joined to registrations and relawan on every dashbo
 too slow (seconds on SQLite), so the dashboard reads this small table. An event's rows are
 recomputed (one INSERT ... SELECT ... GROUP BY for all stale events) when:
 - the event has started and was never computed;
-- it is live: it ended less than LIVE_WINDOW ago (late offline uploads, walk-ins);
+- it is live (ended less than LIVE_WINDOW ago: late offline uploads, walk-ins, cancellations)
+  and its fingerprint (registrations / confirmed / check-ins, index-only counts) changed;
 - a check-in newer than the last one seen belongs to it (check-in ids only grow).
 Not caught automatically: an undone check-in or a cancelled registration of an event that
 ended more than LIVE_WINDOW ago; `flask --app app reports refresh-stats` recomputes everything.
@@ -42,13 +43,30 @@ def _stale_event_ids(force: bool) -> tuple[set[int], int, int]:
     else:
         ids = set(db.session.scalars(started.where(
             Event.id.not_in(select(EventStatRefresh.event_id)))))
-        ids |= set(db.session.scalars(started.where(Event.ends_at >= now - LIVE_WINDOW)))
+        live = set(db.session.scalars(started.where(Event.ends_at >= now - LIVE_WINDOW)))
+        if live:
+            sigs = signatures(live)
+            stored = dict(db.session.execute(select(EventStatRefresh.event_id, EventStatRefresh.signature)
+                                             .where(EventStatRefresh.event_id.in_(live))).all())
+            ids |= {i for i in live if stored.get(i) != sigs.get(i)}
     state = db.session.get(ReportState, STATE_KEY)
     last = state.value if state else 0
     current = db.session.scalar(select(func.max(CheckIn.id))) or 0
     if current > last and not force:
         ids |= set(db.session.scalars(select(CheckIn.event_id).where(CheckIn.id > last).distinct()))
     return ids, last, current
+
+
+def signatures(event_ids: set[int]) -> dict[int, str]:
+    """Cheap per-event fingerprint from index-only counts: registrations, confirmed, check-ins."""
+    ids = sorted(event_ids)
+    regs = {e: (n, c) for e, n, c in db.session.execute(
+        select(Registration.event_id, func.count(),
+               func.sum(case((Registration.status == RegistrationStatus.CONFIRMED, 1), else_=0)))
+        .where(Registration.event_id.in_(ids)).group_by(Registration.event_id))}
+    cis = dict(db.session.execute(select(CheckIn.event_id, func.count())
+                                  .where(CheckIn.event_id.in_(ids)).group_by(CheckIn.event_id)).all())
+    return {i: f"{regs.get(i, (0, 0))[0]}/{regs.get(i, (0, 0))[1] or 0}/{cis.get(i, 0)}" for i in ids}
 
 
 def recompute(event_ids: set[int]) -> None:
@@ -75,7 +93,9 @@ def recompute(event_ids: set[int]) -> None:
         db.session.execute(insert(EventAttendanceStat).from_select(
             ["event_id", "kelurahan_kode", "registered", "attended", "month"], agg))
         now = utcnow()
-        db.session.execute(insert(EventStatRefresh), [{"event_id": i, "computed_at": now} for i in chunk])
+        sigs = signatures(set(chunk))
+        db.session.execute(insert(EventStatRefresh), [{"event_id": i, "computed_at": now,
+                                                       "signature": sigs[i]} for i in chunk])
 
 
 def refresh(force: bool = False) -> int:

@@ -41,7 +41,7 @@ def dashboard():
     no_kel = cache.cached("no_kelurahan", key, version, lambda: queries.relawan_without_kelurahan(f))
     events = queries.attendance_by_event(f)
     months = queries.participation_by_month(f)
-    least = queries.least_reached(f)
+    least = queries.least_reached(f, aktif={r["kode"]: r[RelawanStatus.AKTIF] for r in kel_rows})
     tot = queries.totals(f, kel_rows, months, no_kel)
     for e in events:
         e["date_short"] = to_wib(e["starts_at"]).strftime("%d/%m/%Y")
