@@ -1,12 +1,14 @@
-"""A small per-process cache for the relawan figures of the dashboard, keyed by a data version.
+"""A small per-process cache for dashboard figures, keyed by a data version, with a TTL.
 
-The version is (number of relawan, latest relawan.updated_at, latest status_change id): every
-sign-up, edit, deletion or status change (the relawan service always writes a StatusChange)
-moves it, so a cached figure is never older than the data. Reading the version costs two
-index lookups and one pass over relawan.updated_at, far less than the aggregates it saves.
+Relawan version: (number of relawan, highest relawan id, highest status_change id), all read from
+indexes. Every sign-up, deletion or status change (the relawan service always writes a
+StatusChange) moves it at once; an edit that changes no status (e.g. a new kelurahan) shows
+within TTL seconds. Stats version: the last check-in id seen and the latest recompute time of
+report_event_stat, which move whenever reports.stats.refresh() recomputed anything.
 """
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from threading import Lock
 from typing import Callable
@@ -17,27 +19,38 @@ from extensions import db
 from relawan.models import Relawan, StatusChange
 
 MAX_ENTRIES = 64
+TTL = 60.0  # seconds
 _store: OrderedDict = OrderedDict()
 _lock = Lock()
 
 
 def relawan_version() -> tuple:
     """The current version of the relawan data (see module docstring)."""
-    count, updated = db.session.execute(select(func.count(Relawan.id), func.max(Relawan.updated_at))).one()
+    count, top = db.session.execute(select(func.count(Relawan.id), func.max(Relawan.id))).one()
     last_change = db.session.scalar(select(func.max(StatusChange.id)))
-    return (db.engine.url.render_as_string(hide_password=True), count, str(updated), last_change)
+    return (db.engine.url.render_as_string(hide_password=True), count, top, last_change)
+
+
+def stats_version() -> tuple:
+    """The current version of report_event_stat (see module docstring)."""
+    from reports.models import EventStatRefresh, ReportState
+    state = db.session.scalar(select(ReportState.value))
+    latest = db.session.scalar(select(func.max(EventStatRefresh.computed_at)))
+    return (db.engine.url.render_as_string(hide_password=True), state, str(latest))
 
 
 def cached(name: str, key: tuple, version: tuple, compute: Callable):
-    """compute() once per (name, key, version); the oldest entries are dropped past MAX_ENTRIES."""
+    """compute() once per (name, key, version) and at most every TTL seconds."""
     full = (name, key, version)
+    now = time.monotonic()
     with _lock:
-        if full in _store:
+        hit = _store.get(full)
+        if hit is not None and now - hit[0] < TTL:
             _store.move_to_end(full)
-            return _store[full]
+            return hit[1]
     value = compute()
     with _lock:
-        _store[full] = value
+        _store[full] = (now, value)
         while len(_store) > MAX_ENTRIES:
             _store.popitem(last=False)
     return value

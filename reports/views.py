@@ -39,12 +39,15 @@ def dashboard():
     kec_rows = queries.status_by_kecamatan(kel_rows)
     fun = cache.cached("funnel", key, version, lambda: queries.funnel(f))
     no_kel = cache.cached("no_kelurahan", key, version, lambda: queries.relawan_without_kelurahan(f))
-    events = queries.attendance_by_event(f)
-    months = queries.participation_by_month(f)
-    least = queries.least_reached(f, aktif={r["kode"]: r[RelawanStatus.AKTIF] for r in kel_rows})
+    ev_version = cache.stats_version() + version
+    ev_key = key + (f.kind, f.program_id)
+    aktif = {r["kode"]: r[RelawanStatus.AKTIF] for r in kel_rows}
+    events = cache.cached("events", ev_key, ev_version, lambda: queries.attendance_by_event(f))
+    months = cache.cached("months", ev_key, ev_version, lambda: queries.participation_by_month(f))
+    least = cache.cached("least", ev_key, ev_version, lambda: queries.least_reached(f, aktif=aktif))
     tot = queries.totals(f, kel_rows, months, no_kel)
     for e in events:
-        e["date_short"] = to_wib(e["starts_at"]).strftime("%d/%m/%Y")
+        e.setdefault("date_short", to_wib(e["starts_at"]).strftime("%d/%m/%Y"))
     chart = {
         "kecamatan": charts.stacked([(k["nama"], [k[s] for s, _ in STATUS_SERIES]) for k in kec_rows],
                                     STATUS_SERIES, "Relawan per kecamatan menurut status"),

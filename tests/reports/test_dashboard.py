@@ -125,3 +125,24 @@ def test_dashboard_page_shows_figures_and_svg_without_inline_style(world, login_
     assert "Sayar" in html  # a Taktakan kelurahan row (admin sees all 67)
     for bad in ("?dari=2026-99-01", "?jenis=xyz", "?program=abc", "?kecamatan=99.99.99"):
         assert c.get("/laporan/" + bad).status_code == 200
+
+
+def test_dashboard_page_never_shows_stale_figures(world, login_as, app):
+    """The page caches figures per data version: a new check-in or status change shows at once."""
+    from events.checkin_models import CheckIn
+    from events.models import Registration
+    from relawan.models import Relawan, StatusChange
+    c = login_as("admin")
+    assert ">2<" in c.get("/laporan/").get_data(as_text=True).split("relawan aktif")[0][-80:]
+    with app.app_context():
+        reg = db.session.scalars(db.select(Registration).where(
+            Registration.event_id == world.ids.e1, Registration.relawan_id == world.p["B"].id)).one()
+        db.session.add(CheckIn(registration_id=reg.id, event_id=reg.event_id, scanned_at=utcnow(),
+                               recorded_at=utcnow()))
+        rel = db.session.get(Relawan, world.p["C"].id)
+        rel.status = "aktif"
+        db.session.add(StatusChange(relawan_id=rel.id, from_status="calon", to_status="aktif"))
+        db.session.commit()
+    html = c.get("/laporan/").get_data(as_text=True)
+    assert ">3<" in html.split("relawan aktif")[0][-80:]
+    assert "4/4" in html  # Sosialisasi Satu: 4 of 4 confirmed now checked in
