@@ -17,7 +17,7 @@ PROVINCE_CODES = {
     "71", "72", "73", "74", "75", "76",
     "81", "82", "91", "92", "93", "94", "95", "96",
 }
-_NIK_RE = re.compile(r"^\d{16}$")
+_NIK_RE = re.compile(r"^[0-9]{16}$")  # ASCII only: full-width digits would dodge the unique check
 _NIK_STRIP = re.compile(r"[\s.\-]")
 
 
@@ -104,7 +104,7 @@ def normalize_phone(raw: str) -> str:
         raise InvalidPhone("Nomor HP wajib diisi.")
     if digits.startswith("+"):
         digits = digits[1:]
-    if not digits.isdigit():
+    if not re.fullmatch(r"[0-9]+", digits):
         raise InvalidPhone("Nomor HP hanya boleh berisi angka.")
     if digits.startswith("620"):
         digits = "62" + digits[3:]
