@@ -17,6 +17,10 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 
 def find_chromium() -> str | None:
+    """Debian's Chromium; E2E_CHROMIUM=/path overrides (a missing path means: skip)."""
+    override = os.environ.get("E2E_CHROMIUM")
+    if override:
+        return override if os.path.exists(override) else None
     for path in CHROMIUM_CANDIDATES:
         if os.path.exists(path):
             return path
