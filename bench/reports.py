@@ -146,14 +146,14 @@ def targets(app) -> list[tuple[str, str, str]]:
 
 
 def _touch_relawan(app) -> None:
-    """Change one relawan row (as an edit would), so the dashboard's relawan cache is stale."""
-    from sqlalchemy import func, select, update
+    """Record a status change (as screening would), so every cached dashboard figure is stale."""
+    from sqlalchemy import func, select
     from extensions import db
-    from relawan.models import Relawan
-    from timeutil import utcnow
+    from relawan.models import Relawan, StatusChange
     with app.app_context():
-        rid = db.session.scalar(select(func.min(Relawan.id)))
-        db.session.execute(update(Relawan).where(Relawan.id == rid).values(updated_at=utcnow()))
+        rel = db.session.get(Relawan, db.session.scalar(select(func.min(Relawan.id))))
+        db.session.add(StatusChange(relawan_id=rel.id, from_status=rel.status, to_status=rel.status,
+                                    note="bench"))
         db.session.commit()
 
 

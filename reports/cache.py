@@ -1,6 +1,6 @@
 """A small per-process cache for dashboard figures, keyed by a data version, with a TTL.
 
-Relawan version: (number of relawan, highest relawan id, highest status_change id), all read from
+Relawan version: (number of relawan, highest id, newest created_at, highest status_change id), from
 indexes. Every sign-up, deletion or status change (the relawan service always writes a
 StatusChange) moves it at once; an edit that changes no status (e.g. a new kelurahan) shows
 within TTL seconds. Stats version: the last check-in id seen and the latest recompute time of
@@ -26,9 +26,10 @@ _lock = Lock()
 
 def relawan_version() -> tuple:
     """The current version of the relawan data (see module docstring)."""
-    count, top = db.session.execute(select(func.count(Relawan.id), func.max(Relawan.id))).one()
+    count, top, newest = db.session.execute(
+        select(func.count(Relawan.id), func.max(Relawan.id), func.max(Relawan.created_at))).one()
     last_change = db.session.scalar(select(func.max(StatusChange.id)))
-    return (db.engine.url.render_as_string(hide_password=True), count, top, last_change)
+    return (db.engine.url.render_as_string(hide_password=True), count, top, str(newest), last_change)
 
 
 def stats_version() -> tuple:
@@ -57,5 +58,6 @@ def cached(name: str, key: tuple, version: tuple, compute: Callable):
 
 
 def clear() -> None:
+    """Forget everything (after a change the versions do not see, e.g. an izin)."""
     with _lock:
         _store.clear()

@@ -91,7 +91,10 @@ def event_report(event_id: int):
     """Registered, attended, no-shows, walk-ins; by kelurahan and by instansi."""
     event = db.get_or_404(Event, event_id)
     kec = forced_kecamatan(request.args.get("kecamatan"))
-    summary = event_summary(event, kec)
+    sig = stats.signatures({event.id}).get(event.id)
+    summary = cache.cached("event", (event.id, kec), (db.engine.url.render_as_string(), sig,
+                                                      str(event.created_at)),
+                           lambda: event_summary(event, kec))
     certs = []
     if current_user.role in (Role.ADMIN, Role.PANITIA):
         certs = db.session.scalars(select(Certificate).where(Certificate.event_id == event.id)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from events.models import ProgramEnrollment, Registration, TrainingProgram
 from extensions import db
 from helpers.access import readers_required, scope_kecamatan, staff_required
-from reports import bp, certificates
+from reports import bp, cache, certificates
 from reports.attendance import LABELS, AttendanceError, program_grid, set_excused
 from reports.models import Certificate
 
@@ -39,6 +39,7 @@ def set_excuse(registration_id: int):
     try:
         set_excused(reg, excused, request.form.get("note"), current_user)
         db.session.commit()
+        cache.clear()  # izin counts on the event report
         flash("Izin dicatat." if excused else "Izin dihapus.", "success")
     except AttendanceError as err:
         db.session.rollback()
