@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import NamedTuple
 
 from flask import g, jsonify, request
+from sqlalchemy import Integer, String, text
 
 from events import checkin as service
 from events.api import bp
@@ -11,7 +13,6 @@ from events.api_auth import api_login_required, error
 from events.checkin.access import can_scan, can_undo, scannable_events
 from events.checkin.codes import MAX_CODE_LENGTH
 from events.checkin.queries import search, search_item, stats
-from events.models import Event
 from extensions import db
 from timeutil import parse_iso_utc, to_wib
 
@@ -26,8 +27,19 @@ class BadBody(Exception):
 MAX_ID = 2**31 - 1  # INTEGER columns; larger path ids cannot exist (and overflow SQLite)
 
 
+class EventRef(NamedTuple):
+    """The two event fields the API needs (a plain row, not an ORM object, on every scan)."""
+
+    id: int
+    kind: str
+
+
+_EVENT_LOOKUP = text("SELECT id, kind FROM event WHERE id = :id").columns(id=Integer, kind=String)
+
+
 def _event_or_error(event_id: int):
-    event = db.session.get(Event, event_id) if event_id <= MAX_ID else None
+    row = db.session.execute(_EVENT_LOOKUP, {"id": event_id}).first() if event_id <= MAX_ID else None
+    event = EventRef(row.id, row.kind) if row else None
     if event is None:
         return None, error(404, "not_found", "Acara tidak ditemukan.")
     if not can_scan(g.api_user, event.id):
