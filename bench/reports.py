@@ -33,8 +33,9 @@ KASEMEN = "36.73.02"
 
 
 def make_app(url: str):
-    from app import create_app
     import logging
+
+    from app import create_app
     logging.getLogger().setLevel(logging.WARNING)
     for name in ("access", "werkzeug"):
         logging.getLogger(name).setLevel(logging.WARNING)
@@ -57,6 +58,7 @@ def ensure_pg_database(url: str) -> None:
 def build(app, args) -> dict:
     """Create the schema and the scale data unless --reuse finds it already there."""
     from sqlalchemy import func, select
+
     from extensions import db
     from relawan.models import Relawan
     from relawan.wilayah import load_default
@@ -89,6 +91,7 @@ def build(app, args) -> dict:
 
 def _ensure_users() -> None:
     from sqlalchemy import select
+
     from auth.models import User
     from extensions import db
     for email, role, kec in (("bench-admin@contoh.id", "admin", None),
@@ -102,6 +105,7 @@ def _ensure_users() -> None:
 
 def _counts() -> dict:
     from sqlalchemy import func, select
+
     from events.checkin_models import CheckIn
     from events.models import Event, Registration
     from extensions import db
@@ -120,6 +124,7 @@ def login(app, email: str):
 def targets(app) -> list[tuple[str, str, str]]:
     """(label, who, url) of the pages to time, with ids picked from the data."""
     from sqlalchemy import func, select
+
     from events.models import Event, Registration, TrainingProgram
     from extensions import db
     from relawan.models import Relawan
@@ -148,6 +153,7 @@ def targets(app) -> list[tuple[str, str, str]]:
 def _touch_relawan(app) -> None:
     """Record a status change (as screening would), so every cached dashboard figure is stale."""
     from sqlalchemy import func, select
+
     from extensions import db
     from relawan.models import Relawan, StatusChange
     with app.app_context():
@@ -181,7 +187,7 @@ def time_pages(app, runs: int) -> list[dict]:
             r = c.get(url)
             samples.append((time.perf_counter() - t) * 1000)
         samples.sort()
-        p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+        p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
         out.append({"page": label, "status": status, "p50": statistics.median(samples), "p95": p95,
                     "bytes": len(r.data)})
     return out
@@ -216,7 +222,7 @@ def run_export(url: str) -> dict:
     res = {}
     for trace in (False, True):
         cmd = [sys.executable, __file__, "--export-child", url] + (["--trace"] if trace else [])
-        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
         line = [x for x in out.stdout.splitlines() if x.startswith("{")]
         if out.returncode or not line:
             raise SystemExit(f"export child failed:\n{out.stdout}\n{out.stderr[-3000:]}")

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__)
 
-from reports import views  # noqa: E402,F401  (routes register on bp)
+from reports import views  # noqa: F401  (routes register on bp)

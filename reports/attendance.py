@@ -17,8 +17,13 @@ from sqlalchemy import func, select
 
 import audit
 from events.checkin_models import CheckIn
-from events.models import (Event, ProgramEnrollment, Registration, RegistrationStatus,
-                           TrainingProgram)
+from events.models import (
+    Event,
+    ProgramEnrollment,
+    Registration,
+    RegistrationStatus,
+    TrainingProgram,
+)
 from extensions import db
 from relawan.models import Relawan
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from threading import Lock
-from typing import Callable
 
 from sqlalchemy import func, select
 

@@ -9,14 +9,21 @@ The verification code is secrets.token_urlsafe(12) (96 bits), printed as a QR to
 from __future__ import annotations
 
 import secrets
+
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 import audit
 from events.checkin_models import CheckIn
-from events.models import (AgendaItem, Event, ProgramEnrollment, Registration,
-                           RegistrationStatus, Speaker)
+from events.models import (
+    AgendaItem,
+    Event,
+    ProgramEnrollment,
+    Registration,
+    RegistrationStatus,
+    Speaker,
+)
 from extensions import db
 from reports.models import Certificate
 from reports.pdf import CertificateData, DocHeader, certificate_pdf, format_date_id

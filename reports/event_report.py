@@ -25,7 +25,7 @@ def event_summary(event: Event, kecamatan: str | None = None) -> dict:
     """All figures of one event in two GROUP BY queries (totals are sums of the kelurahan rows)."""
     confirmed = Registration.status == RegistrationStatus.CONFIRMED
     attended = CheckIn.id.isnot(None)
-    one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
+    one = lambda cond: func.sum(case((cond, 1), else_=0))
     kel = attendee_kelurahan()
     by_kel = (_base(event, kecamatan).add_columns(
         kel.label("kode"), Kelurahan.nama.label("nama"),

@@ -62,10 +62,9 @@ def _bulk(table, rows: list[dict]) -> None:
         cols = list(rows[0].keys())
         raw = conn.connection.dbapi_connection
         collist = ", ".join(f'"{c}"' for c in cols)
-        with raw.cursor() as cur:
-            with cur.copy(f'COPY "{table.name}" ({collist}) FROM STDIN') as cp:
-                for r in rows:
-                    cp.write_row([r[c] for c in cols])
+        with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({collist}) FROM STDIN') as cp:
+            for r in rows:
+                cp.write_row([r[c] for c in cols])
     else:  # raw executemany: SQLAlchemy's per-value type processing is the bottleneck here
         cols = list(rows[0].keys())
         sql = (f'INSERT INTO "{table.name}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) '

@@ -15,9 +15,19 @@ from events.models import Event, ProgramEnrollment, Registration, RegistrationSt
 from extensions import db
 from helpers.access import check_kecamatan_scope, readers_required, scope_kecamatan
 from relawan.models import STATUS_LABELS, Relawan, RelawanStatus
-from reports import bp, cache, certificates, charts, queries, stats
-from reports import views_attendance, views_docs, views_export  # noqa: F401 (routes)
-from reports.attendance import LABELS as ATT_LABELS, status_for
+from reports import (  # noqa: F401 (routes)
+    bp,
+    cache,
+    certificates,
+    charts,
+    queries,
+    stats,
+    views_attendance,
+    views_docs,
+    views_export,
+)
+from reports.attendance import LABELS as ATT_LABELS
+from reports.attendance import status_for
 from reports.event_report import event_summary
 from reports.filters import choices, forced_kecamatan, parse_filters
 from reports.models import Certificate

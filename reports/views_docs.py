@@ -3,11 +3,20 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from auth.models import Role
+from auth.models import Role, User
 from events.checkin_models import CheckIn
 from events.models import Event, Registration, RegistrationStatus
 from extensions import db, limiter
@@ -15,8 +24,13 @@ from helpers.access import admin_required, staff_required
 from relawan.models import Kelurahan, Relawan, mask_phone
 from reports import bp, certificates
 from reports.models import Certificate
-from reports.pdf import AttendanceRow, DocHeader, daftar_hadir_pdf, format_date_id, wib_date_text
-from auth.models import User
+from reports.pdf import (
+    AttendanceRow,
+    DocHeader,
+    daftar_hadir_pdf,
+    format_date_id,
+    wib_date_text,
+)
 from timeutil import format_wib
 
 BLANK_EXTRA_ROWS = 10      # walk-in lines under the printed registrant list

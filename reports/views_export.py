@@ -11,7 +11,13 @@ from extensions import db
 from helpers.access import readers_required, scope_kecamatan
 from reports import bp
 from reports.attendance import program_grid
-from reports.exports import attendance_table, csv_stream, registrations_table, relawan_table, xlsx_file
+from reports.exports import (
+    attendance_table,
+    csv_stream,
+    registrations_table,
+    relawan_table,
+    xlsx_file,
+)
 from reports.filters import forced_kecamatan, parse_relawan_filters
 from timeutil import to_wib, utcnow
 

@@ -82,8 +82,8 @@ def test_only_admin_revokes(world, app, login_as):
 
 
 def test_owner_downloads_pdf_with_qr_url_others_cannot(world, app, client):
-    from tests.conftest import login
     from auth.models import User
+    from tests.conftest import login
     cert = _issue(app, world)
     with app.app_context():
         owner = db.session.get(User, db.session.get(Relawan, world.p["A"].id).user_id)
@@ -107,6 +107,7 @@ def test_narasumber_and_panitia_certificates_from_event_page(world, app, login_a
         db.session.add(sp)
         db.session.flush()
         from datetime import timedelta
+
         from events.models import Event
         ev = db.session.get(Event, world.ids.e2)
         db.session.add(AgendaItem(event_id=ev.id, speaker_id=sp.id, topic="Kekerasan pada anak",

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from auth.models import User
 from extensions import db
 from relawan.models import Relawan, mask_phone
-from timeutil import format_wib
 from tests.reports.conftest import GUEST_NAME
+from timeutil import format_wib
 
 
 def _text(resp) -> str:

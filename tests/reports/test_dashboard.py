@@ -8,8 +8,8 @@ from extensions import db
 from relawan.models import Kelurahan
 from reports import queries, stats
 from reports.queries import Filters
-from timeutil import to_wib, utcnow
 from tests.reports.conftest import KASEMEN, TAKTAKAN
+from timeutil import to_wib, utcnow
 
 
 def _fresh():

@@ -15,7 +15,7 @@ from reports.scale import generate
 def test_generate_small(ctx):
     out = generate(relawan=300, events=12, checkins=1500, seed=3, log=lambda *_: None)
     assert out["relawan"] == 300 and out["events"] == 12 and out["checkins"] == 1500
-    count = lambda m: db.session.scalar(select(func.count()).select_from(m))  # noqa: E731
+    count = lambda m: db.session.scalar(select(func.count()).select_from(m))
     assert count(Relawan) == 300 and count(Event) == 12 and count(CheckIn) == 1500
     assert count(Registration) >= 1500
     niks = db.session.scalars(select(Relawan.nik)).all()
