@@ -49,12 +49,13 @@ def dashboard():
     kec_rows = queries.status_by_kecamatan(kel_rows)
     fun = cache.cached("funnel", key, version, lambda: queries.funnel(f))
     no_kel = cache.cached("no_kelurahan", key, version, lambda: queries.relawan_without_kelurahan(f))
-    ev_version = cache.stats_version() + version
+    ev_version = cache.stats_version()
     ev_key = key + (f.kind, f.program_id)
     aktif = {r["kode"]: r[RelawanStatus.AKTIF] for r in kel_rows}
     events = cache.cached("events", ev_key, ev_version, lambda: queries.attendance_by_event(f))
     months = cache.cached("months", ev_key, ev_version, lambda: queries.participation_by_month(f))
-    least = cache.cached("least", ev_key, ev_version, lambda: queries.least_reached(f, aktif=aktif))
+    least = cache.cached("least", ev_key, ev_version + version,  # its aktif column is relawan data
+                         lambda: queries.least_reached(f, aktif=aktif))
     tot = queries.totals(f, kel_rows, months, no_kel)
     for e in events:
         e.setdefault("date_short", to_wib(e["starts_at"]).strftime("%d/%m/%Y"))
