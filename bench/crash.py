@@ -104,7 +104,7 @@ def start_gunicorn(url: str, port: int, log) -> subprocess.Popen:
 
 
 def group_pids(pgid: int) -> list[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "-g", str(pgid)], capture_output=True, text=True).stdout
+    out = subprocess.run(["ps", "-o", "pid=", "-g", str(pgid)], capture_output=True, text=True, check=False).stdout
     return [int(p) for p in out.split()]
 
 
@@ -156,6 +156,7 @@ def load_and_kill(base: str, event_id: int, api_token: str, tickets: list[str], 
 
 def checked_in_tokens(url: str) -> tuple[set[str], int]:
     from sqlalchemy import create_engine, func, select
+
     from events.checkin_models import CheckIn
     from events.models import Registration
     engine = create_engine(url)
@@ -184,7 +185,7 @@ def main(argv=None) -> int:
     dialect = url.split(":", 1)[0]
     print(f"database: {dialect}{' (WAL, synchronous=' + sync + ')' if dialect == 'sqlite' else ''}; "
           f"{args.tickets} tickets, {args.clients} clients, {args.rounds} rounds; log: {tmp / 'gunicorn.log'}")
-    log = open(tmp / "gunicorn.log", "ab")
+    log = open(tmp / "gunicorn.log", "ab")  # noqa: SIM115 - closed at the end, handed to subprocesses
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     all_acked: dict[str, tuple[str, int, dict]] = {}

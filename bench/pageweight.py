@@ -67,6 +67,7 @@ def measure(fetch, path: str) -> tuple[int, list[tuple[str, str, int, int]]]:
 def in_process_fetcher():
     os.environ.setdefault("SECRET_KEY", "pageweight")
     import tempfile
+
     from app import create_app
     from extensions import db
     from relawan.wilayah import load_default

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("ops", __name__, url_prefix="/admin/privasi")
 
-from ops import views  # noqa: E402,F401  (routes register on bp)
+from ops import views  # noqa: F401  (routes register on bp)

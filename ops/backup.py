@@ -100,7 +100,7 @@ def backup(url: str, dest: str | os.PathLike) -> BackupResult:
         elif dialect == "postgresql":
             args, env = _pg_env(url)
             proc = subprocess.run([_tool("pg_dump"), "-Fc", "--no-owner", "--no-privileges", "-f", tmp, *args],
-                                  env=env, capture_output=True, text=True)
+                                  env=env, capture_output=True, text=True, check=False)
             if proc.returncode != 0:
                 raise BackupError(f"pg_dump gagal: {proc.stderr.strip()[:500]}")
         else:
@@ -163,7 +163,7 @@ def restore(url: str, src: str | os.PathLike) -> str:
         args, env = _pg_env(url)
         proc = subprocess.run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner",
                                "--no-privileges", "--single-transaction", *args, str(src)],
-                              env=env, capture_output=True, text=True)
+                              env=env, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise BackupError(f"pg_restore gagal: {proc.stderr.strip()[:500]}")
     return dialect

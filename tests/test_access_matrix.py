@@ -220,7 +220,14 @@ def _relawan(user: User, name: str, kelurahan: str, nik: str | None) -> Relawan:
 def build_targets(users: dict[str, User], relawan_a: Relawan, relawan_b: Relawan) -> dict[str, object]:
     """One set of objects for URL parameters; returns {param name: value}. Caller commits."""
     from events.checkin_models import CheckIn, DoorStaffGrant
-    from events.models import AgendaItem, Event, ProgramEnrollment, Registration, Speaker, TrainingProgram
+    from events.models import (
+        AgendaItem,
+        Event,
+        ProgramEnrollment,
+        Registration,
+        Speaker,
+        TrainingProgram,
+    )
     from reports.models import Certificate
 
     now = utcnow().replace(microsecond=0)

@@ -117,7 +117,7 @@ def _endpoints():
 
 
 @pytest.mark.parametrize("endpoint", _endpoints())
-def test_form_never_answers_5xx(app, world, endpoint):
+def test_form_never_answers_5xx(app, world, endpoint):  # noqa: F811 (fixture)
     rule = next(r for e, r in _form_rules(app) if e == endpoint)
     role = _role_for(endpoint)
     if role is None:

@@ -153,11 +153,11 @@ def test_access_log_line_per_request(app, caplog):
 
 
 # --- No inline script, inline style or event-handler attribute in templates and our JS -------
-_SCRIPT_BODY = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
-_STYLE_TAG = re.compile(r"<style\b", re.I)
-_STYLE_ATTR = re.compile(r"\sstyle\s*=", re.I)
-_ON_ATTR = re.compile(r"\son[a-z]+\s*=\s*[\"'{]", re.I)
-_JS_URL = re.compile(r"(href|src|action)\s*=\s*[\"']\s*javascript:", re.I)
+_SCRIPT_BODY = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
+_STYLE_TAG = re.compile(r"<style\b", re.IGNORECASE)
+_STYLE_ATTR = re.compile(r"\sstyle\s*=", re.IGNORECASE)
+_ON_ATTR = re.compile(r"\son[a-z]+\s*=\s*[\"'{]", re.IGNORECASE)
+_JS_URL = re.compile(r"(href|src|action)\s*=\s*[\"']\s*javascript:", re.IGNORECASE)
 
 
 def _template_files():

@@ -22,14 +22,12 @@ from werkzeug.serving import make_server
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium): accessibility e2e skipped",
-                allow_module_level=True)
-
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
+try:  # Chromium discovery and flags shared with the other browser tests (tests/e2e/conftest.py)
+    from tests.e2e.conftest import FLAGS
+except ImportError:  # pragma: no cover - conftest always there in this repo
+    FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
 AXE_DIR = Path(__file__).resolve().parent / "axe"
 AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = {"serious", "critical"}
@@ -40,7 +38,8 @@ def _ensure_axe() -> Path:
     if not AXE_JS.exists():
         if not shutil.which("npm"):
             pytest.skip("npm is missing (apt-get install npm): cannot install axe-core")
-        proc = subprocess.run(["sh", str(AXE_DIR / "install.sh")], capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(["sh", str(AXE_DIR / "install.sh")], capture_output=True, text=True, timeout=300,
+                              check=False)
         if proc.returncode != 0 or not AXE_JS.exists():
             pytest.fail(f"installing axe-core failed: {proc.stderr[-1500:]}")
     return AXE_JS
@@ -98,7 +97,7 @@ def _login(page, base: str, user):
         page.click("button[type=submit], input[type=submit]")
 
 
-def test_key_pages_have_no_serious_or_critical_axe_violations(app, live, data):
+def test_key_pages_have_no_serious_or_critical_axe_violations(app, live, data, chromium_path):
     axe_js = _ensure_axe().read_bytes()
     event_id, token = data["event"].id, data["token"]
     public = ["/daftar", "/masuk", "/", f"/kegiatan/{event_id}", f"/t/{token}"]
@@ -111,7 +110,7 @@ def test_key_pages_have_no_serious_or_critical_axe_violations(app, live, data):
     errors: list[str] = []
     offsite: list[str] = []
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        browser = p.chromium.launch(executable_path=chromium_path, headless=True, args=FLAGS)
         try:
             for who, paths in [("anon", public), *by_role.items()]:
                 context = browser.new_context(viewport={"width": 360, "height": 740})
