@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from events.models import Event, EventStatus, Registration
 from extensions import db
@@ -157,8 +157,10 @@ def funnel(f: Filters) -> list[dict]:
         select(Relawan.status, func.count()).where(*conds).group_by(Relawan.status)).all())
     # Only someone who once moved down (e.g. aktif -> nonaktif) can have been further than their
     # current status; that set is small, so the per-relawan history maximum is taken over it only.
-    went_down = (select(StatusChange.relawan_id)
-                 .where(_rank(StatusChange.to_status) < _rank(StatusChange.from_status)))
+    went_down = select(StatusChange.relawan_id).where(or_(*(
+        and_(StatusChange.from_status == frm,
+             StatusChange.to_status.not_in([s for s, r in RANK.items() if r >= rank]))
+        for frm, rank in RANK.items() if rank > 0)))  # rank(to) < rank(from), as plain predicates
     best = (select(Relawan.status.label("status"), func.max(_rank(StatusChange.to_status)).label("hr"))
             .join(StatusChange, StatusChange.relawan_id == Relawan.id)
             .where(Relawan.status != RelawanStatus.AKTIF, Relawan.id.in_(went_down), *conds)
