@@ -1,7 +1,8 @@
 """Training completion: count attended sessions per enrollment and apply the program's rule.
 
 Attended = a CheckIn exists for the relawan's confirmed registration of that session (late
-check-ins count; a registration marked excused/izin does not). Called by check-in after every
+check-ins count; izin without a check-in does not; a check-in wins over izin, as in the
+attendance statuses of reports/attendance.py). Called by check-in after every
 scan (`recompute_for_relawan`) and re-runnable for everyone: `flask --app app training recompute`.
 """
 from __future__ import annotations
@@ -33,8 +34,7 @@ def attended_event_ids(relawan_id: int, event_ids: list[int]) -> set[int]:
     rows = db.session.scalars(
         select(Registration.event_id).join(CheckIn, CheckIn.registration_id == Registration.id)
         .where(Registration.relawan_id == relawan_id, Registration.event_id.in_(event_ids),
-               Registration.status == RegistrationStatus.CONFIRMED,
-               Registration.excused.is_(False)))
+               Registration.status == RegistrationStatus.CONFIRMED))
     return set(rows)
 
 
