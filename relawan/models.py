@@ -63,6 +63,7 @@ class Relawan(db.Model):
     __tablename__ = "relawan"
     __table_args__ = (
         Index("ix_relawan_status_kelurahan", "status", "kelurahan_kode"),
+        Index("ix_relawan_status_created", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

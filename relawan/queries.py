@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import and_, Select, select
 from sqlalchemy.orm import joinedload
 
 from auth.models import User
@@ -85,17 +85,26 @@ def _search(stmt: Select, q: str) -> Select:
     return stmt.where(Relawan.full_name.ilike(f"%{_escape_like(q)}%", escape="\\"))
 
 
+def in_kecamatan(kecamatan_kode: str):
+    """Relawan whose kelurahan lies in a kecamatan, as an index range on the kelurahan code.
+
+    Kelurahan codes extend their kecamatan's code ("36.73.02" -> "36.73.02.1001"), so a range
+    on relawan.kelurahan_kode (indexed with status) avoids a join and scan at 100,000 rows.
+    """
+    return and_(Relawan.kelurahan_kode > kecamatan_kode + ".", Relawan.kelurahan_kode < kecamatan_kode + "/")
+
+
 def screening_stmt(f: Filters, scope: str | None) -> Select:
     """SELECT of relawan for the screening list, newest first, limited to `scope` (a kecamatan)."""
     stmt = (select(Relawan).outerjoin(User, Relawan.user_id == User.id)
             .outerjoin(Kelurahan, Relawan.kelurahan_kode == Kelurahan.kode)
             .options(joinedload(Relawan.user), joinedload(Relawan.kelurahan).joinedload(Kelurahan.kecamatan)))
     if scope:
-        stmt = stmt.where(Kelurahan.kecamatan_kode == scope)
+        stmt = stmt.where(in_kecamatan(scope))
     if f.status:
         stmt = stmt.where(Relawan.status == f.status)
     if f.kecamatan:
-        stmt = stmt.where(Kelurahan.kecamatan_kode == f.kecamatan)
+        stmt = stmt.where(in_kecamatan(f.kecamatan))
     if f.kelurahan:
         stmt = stmt.where(Relawan.kelurahan_kode == f.kelurahan)
     if f.organisation:

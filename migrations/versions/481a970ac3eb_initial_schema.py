@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 71875b7bd5b2
+Revision ID: 481a970ac3eb
 Revises: 
-Create Date: 2026-11-28 03:14:22.315289
+Create Date: 2026-11-28 04:41:21.249725
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '71875b7bd5b2'
+revision = '481a970ac3eb'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -28,6 +28,11 @@ def upgrade():
     with op.batch_alter_table('kecamatan', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_kecamatan_kabkota_kode'), ['kabkota_kode'], unique=False)
 
+    op.create_table('report_state',
+    sa.Column('key', sa.String(length=40), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_report_state'))
+    )
     op.create_table('speaker',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
@@ -145,6 +150,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_relawan_kelurahan_kode'), ['kelurahan_kode'], unique=False)
         batch_op.create_index(batch_op.f('ix_relawan_organisation'), ['organisation'], unique=False)
         batch_op.create_index(batch_op.f('ix_relawan_status'), ['status'], unique=False)
+        batch_op.create_index('ix_relawan_status_created', ['status', 'created_at'], unique=False)
         batch_op.create_index('ix_relawan_status_kelurahan', ['status', 'kelurahan_kode'], unique=False)
 
     op.create_table('training_program',
@@ -267,6 +273,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_certificate_user_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate')),
     sa.UniqueConstraint('code', name=op.f('uq_certificate_code')),
+    sa.UniqueConstraint('event_id', 'relawan_id', 'role_label', name=op.f('uq_certificate_event_id_relawan_id_role_label')),
+    sa.UniqueConstraint('event_id', 'speaker_id', 'role_label', name=op.f('uq_certificate_event_id_speaker_id_role_label')),
     sa.UniqueConstraint('number', name=op.f('uq_certificate_number')),
     sa.UniqueConstraint('program_id', 'relawan_id', 'role_label', name=op.f('uq_certificate_program_id_relawan_id_role_label'))
     )
@@ -325,6 +333,25 @@ def upgrade():
         batch_op.create_index('ix_registration_event_status', ['event_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_registration_relawan_id'), ['relawan_id'], unique=False)
 
+    op.create_table('report_event_refresh',
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('computed_at', sa.DateTime(), nullable=False),
+    sa.Column('signature', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_report_event_refresh_event_id_event'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('event_id', name=op.f('pk_report_event_refresh'))
+    )
+    op.create_table('report_event_stat',
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('kelurahan_kode', sa.String(length=13), nullable=False),
+    sa.Column('registered', sa.Integer(), nullable=False),
+    sa.Column('attended', sa.Integer(), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_report_event_stat_event_id_event'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('event_id', 'kelurahan_kode', name=op.f('pk_report_event_stat'))
+    )
+    with op.batch_alter_table('report_event_stat', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_event_stat_kelurahan_kode'), ['kelurahan_kode'], unique=False)
+
     op.create_table('scan_record',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('scan_id', sa.String(length=36), nullable=False),
@@ -375,6 +402,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_scan_record_event_id'))
 
     op.drop_table('scan_record')
+    with op.batch_alter_table('report_event_stat', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_event_stat_kelurahan_kode'))
+
+    op.drop_table('report_event_stat')
+    op.drop_table('report_event_refresh')
     with op.batch_alter_table('registration', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_registration_relawan_id'))
         batch_op.drop_index('ix_registration_event_status')
@@ -414,6 +446,7 @@ def downgrade():
     op.drop_table('training_program')
     with op.batch_alter_table('relawan', schema=None) as batch_op:
         batch_op.drop_index('ix_relawan_status_kelurahan')
+        batch_op.drop_index('ix_relawan_status_created')
         batch_op.drop_index(batch_op.f('ix_relawan_status'))
         batch_op.drop_index(batch_op.f('ix_relawan_organisation'))
         batch_op.drop_index(batch_op.f('ix_relawan_kelurahan_kode'))
@@ -443,6 +476,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_speaker_instansi'))
 
     op.drop_table('speaker')
+    op.drop_table('report_state')
     with op.batch_alter_table('kecamatan', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_kecamatan_kabkota_kode'))
 
