@@ -15,7 +15,7 @@ from flask import Flask, abort, flash, redirect, render_template, url_for
 from flask.cli import AppGroup
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import DateTime, Integer, String, select, text, update
+from sqlalchemy import Boolean, DateTime, Integer, String, select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -70,28 +70,89 @@ class TokenUser:
         return self.role in (Role.ADMIN, Role.PANITIA)
 
 
-# One indexed lookup (api_token.token_hash is unique) as a plain statement: this runs on every
-# scan, where the ORM's per-query overhead was the largest single cost.
-_TOKEN_LOOKUP = text(
+@dataclass(frozen=True)
+class EventAccess:
+    """The event of an API path, read in the same statement as the token: its id and kind
+    (None when there is no such event) and whether the caller holds an active door-staff
+    grant for it (events.checkin.access.can_scan's rule: unrevoked, event not ended)."""
+
+    id: int | None
+    kind: str | None
+    grant_active: bool
+
+
+# One indexed lookup (api_token.token_hash is unique) sent straight to the driver
+# (events/checkin/driver.py): this runs on every scan. With an event id, the same statement
+# also reads the event and the caller's door-staff grant for it (LEFT JOINs, still one row).
+_SQL_TOKEN = (
     "SELECT t.id AS token_id, t.last_used_at AS last_used_at, u.id AS user_id, u.name AS name, "
-    "u.role AS role FROM api_token t JOIN \"user\" u ON u.id = t.user_id "
-    "WHERE t.token_hash = :token_hash AND t.revoked_at IS NULL AND u.active = :active"
-).columns(token_id=Integer, last_used_at=DateTime, user_id=Integer, name=String, role=String)
+    "u.role AS role{event_columns} FROM api_token t JOIN \"user\" u ON u.id = t.user_id{event_join} "
+    "WHERE t.token_hash = :token_hash AND t.revoked_at IS NULL AND u.active = :active")
+_SQL_EVENT_COLUMNS = (
+    ", e.id AS event_id, e.kind AS event_kind, g.id AS grant_id")
+_SQL_EVENT_JOIN = (
+    " LEFT JOIN event e ON e.id = :event_id"
+    " LEFT JOIN door_staff_grant g ON g.event_id = e.id AND g.user_id = u.id"
+    " AND g.revoked_at IS NULL AND e.ends_at > :now")
+_statements: dict = {}
+
+
+def _statement(with_event: bool):
+    stmt = _statements.get(with_event)
+    if stmt is None:
+        from events.checkin.driver import Statement
+
+        columns = {"token_id": Integer, "last_used_at": DateTime, "user_id": Integer,
+                   "name": String, "role": String}
+        binds = {"active": Boolean}
+        if with_event:
+            columns.update(event_id=Integer, event_kind=String, grant_id=Integer)
+            binds["now"] = DateTime
+        sql = _SQL_TOKEN.format(event_columns=_SQL_EVENT_COLUMNS if with_event else "",
+                                event_join=_SQL_EVENT_JOIN if with_event else "")
+        stmt = _statements[with_event] = Statement(sql, binds=binds, columns=columns)
+    return stmt
+
+
+def _touch_statement():
+    stmt = _statements.get("touch")
+    if stmt is None:
+        from events.checkin.driver import Statement
+
+        # The WHERE makes concurrent requests that all saw an old stamp write it once.
+        stmt = _statements["touch"] = Statement(
+            "UPDATE api_token SET last_used_at = :now WHERE id = :id "
+            "AND (last_used_at IS NULL OR last_used_at < :cutoff)",
+            binds={"now": DateTime, "cutoff": DateTime})
+    return stmt
+
+
+def lookup_token(plain: str, event_id: int | None = None, *, with_event: bool = False):
+    """(TokenUser or None, EventAccess or None): the active user behind an unrevoked token and,
+    with `with_event`, the event `event_id` (None: no such event) in the same statement."""
+    if not plain or len(plain) > 200:
+        return None, None
+    now = utcnow()
+    params = {"token_hash": hash_token(plain), "active": True}
+    if with_event:
+        params.update(event_id=event_id, now=now)
+    row = _statement(with_event).first(params)
+    if row is None:
+        return None, None
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+        # committed with the request's unit of work (or not at all)
+        _touch_statement().execute({"now": now, "id": row.token_id,
+                                     "cutoff": now - LAST_USED_RESOLUTION})
+    user = TokenUser(id=row.user_id, name=row.name, role=row.role)
+    access = None
+    if with_event:
+        access = EventAccess(row.event_id, row.event_kind, row.grant_id is not None)
+    return user, access
 
 
 def user_for_token(plain: str) -> TokenUser | None:
     """The active user behind an unrevoked token, or None."""
-    if not plain or len(plain) > 200:
-        return None
-    row = db.session.execute(_TOKEN_LOOKUP, {"token_hash": hash_token(plain), "active": True}).first()
-    if row is None:
-        return None
-    now = utcnow()
-    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-        # committed with the request's unit of work (or not at all)
-        db.session.execute(update(ApiToken.__table__).where(ApiToken.__table__.c.id == row.token_id)
-                           .values(last_used_at=now))
-    return TokenUser(id=row.user_id, name=row.name, role=row.role)
+    return lookup_token(plain)[0]
 
 
 def revoke_token(token: ApiToken, *, by_user=None) -> None:

@@ -7,6 +7,7 @@ from flask import current_app, g, jsonify, request
 from flask_login import current_user
 
 ENVELOPE_NULLS = {"attendee": None, "first_check_in": None}
+MAX_ID = 2**31 - 1  # INTEGER columns; larger path ids cannot exist (and overflow SQLite)
 
 
 def error(status: int, result: str, message: str):
@@ -40,14 +41,21 @@ def api_login_required(view):
     def wrapped(*args, **kwargs):
         header = request.headers.get("Authorization")
         if header is not None:
-            from auth.tokens import user_for_token
+            from auth.tokens import lookup_token
 
             scheme, _, token = header.partition(" ")
-            user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+            user = access = None
+            if scheme.lower() == "bearer":
+                # Paths with an event: the token, the event and the caller's door-staff grant
+                # in one statement (api_checkin._event_or_error uses g.api_event).
+                event_id = kwargs.get("event_id")
+                user, access = lookup_token(
+                    token.strip(), event_id if event_id is not None and event_id <= MAX_ID else None,
+                    with_event=event_id is not None)
             if user is None:
                 return error(401, "unauthorized",
                              "Token API tidak valid, sudah dicabut, atau akunnya nonaktif.")
-            g.api_user, g.api_auth = user, "bearer"
+            g.api_user, g.api_auth, g.api_event = user, "bearer", access
         else:
             user = _session_user()
             if user is None:

@@ -9,8 +9,8 @@ from sqlalchemy import Integer, String, text
 
 from events import checkin as service
 from events.api import bp
-from events.api_auth import api_login_required, error
-from events.checkin.access import can_scan, can_undo, scannable_events
+from events.api_auth import MAX_ID, api_login_required, error
+from events.checkin.access import STAFF, can_scan, can_undo, scannable_events
 from events.checkin.codes import MAX_CODE_LENGTH
 from events.checkin.queries import search, search_item, stats
 from extensions import db
@@ -24,9 +24,6 @@ class BadBody(Exception):
     """A malformed request body; the message is Indonesian."""
 
 
-MAX_ID = 2**31 - 1  # INTEGER columns; larger path ids cannot exist (and overflow SQLite)
-
-
 class EventRef(NamedTuple):
     """The two event fields the API needs (a plain row, not an ORM object, on every scan)."""
 
@@ -38,6 +35,15 @@ _EVENT_LOOKUP = text("SELECT id, kind FROM event WHERE id = :id").columns(id=Int
 
 
 def _event_or_error(event_id: int):
+    """The event of the path if the caller may scan it, else a 404/403 answer. Bearer requests
+    read the event and the door-staff grant together with the token (api_auth, g.api_event)."""
+    access = g.get("api_event")
+    if access is not None:
+        if access.id is None:
+            return None, error(404, "not_found", "Acara tidak ditemukan.")
+        if not (g.api_user.role in STAFF or access.grant_active):
+            return None, error(403, "forbidden", "Anda tidak memiliki akses pemindai untuk acara ini.")
+        return EventRef(access.id, access.kind), None
     row = db.session.execute(_EVENT_LOOKUP, {"id": event_id}).first() if event_id <= MAX_ID else None
     event = EventRef(row.id, row.kind) if row else None
     if event is None:

@@ -101,11 +101,16 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _log_request(response):
-        try:
-            from flask_login import current_user
-            g.log_user_id = current_user.get_id() if current_user.is_authenticated else None
-        except Exception:  # noqa: BLE001 - logging must never break a response
-            g.log_user_id = None
+        api_user = g.get("api_user")
+        if api_user is not None and g.get("api_auth") == "bearer":
+            # A bearer API request has no session: do not make Flask-Login load one.
+            g.log_user_id = str(api_user.id)
+        else:
+            try:
+                from flask_login import current_user
+                g.log_user_id = current_user.get_id() if current_user.is_authenticated else None
+            except Exception:  # noqa: BLE001 - logging must never break a response
+                g.log_user_id = None
         if app.config.get("LOG_ACCESS_IN_TESTS") or (
                 not app.config.get("TESTING") and os.environ.get("LOG_APP_ACCESS", "1") != "0"):
             started = g.get("log_started")

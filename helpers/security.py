@@ -53,6 +53,8 @@ def _is_private(response) -> bool:
     """True for dynamic responses to a logged-in user that set no caching policy themselves."""
     if request.endpoint == "static" or "Cache-Control" in response.headers:
         return False
+    if g.get("api_auth") == "bearer":
+        return True  # an API answer to a token holder (names of attendees): no Flask-Login needed
     try:
         from flask_login import current_user
         return bool(current_user and current_user.is_authenticated)

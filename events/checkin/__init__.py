@@ -21,16 +21,15 @@ from sqlalchemy import (
     DateTime,
     Integer,
     String,
-    bindparam,
     delete,
     select,
-    text,
 )
 from sqlalchemy.exc import IntegrityError
 
 import audit
 from auth.models import User
 from events.checkin.codes import parse_code
+from events.checkin.driver import Statement
 from events.checkin.messages import (
     attendee_from_row,
     attendee_of,
@@ -92,10 +91,10 @@ def check_in(event: Event, code: str, *, by_user, scan_id: str, scanned_at: date
             result, extra = _judge(row)
         if result == "checked_in":
             try:
-                new_id = db.session.execute(_INSERT_CHECK_IN, {
+                new_id = _INSERT_CHECK_IN.first({
                     "registration_id": row.id, "event_id": event_id, "scan_id": scan_id,
                     "scanned_at": scanned_at, "recorded_at": utcnow(), "by_user_id": user_id,
-                    "device": device, "method": method}).scalar_one()
+                    "device": device, "method": method}).id
             except IntegrityError:
                 db.session.rollback()
                 stored = _stored(scan_id)
@@ -139,7 +138,8 @@ def _registration_row(*where):
 
 # The first look at a scan, in one round trip: the stored answer for scan_id (a replay) and the
 # registration for the token with its check-in, if any. One row always (LEFT JOINs from a dual).
-_FIRST_LOOK = text(
+# The three hot-path statements go straight to the driver (events/checkin/driver.py).
+_FIRST_LOOK = Statement(
     "SELECT s.result AS s_result, s.http_status AS s_status, s.body AS s_body, "
     "r.id AS id, r.event_id AS event_id, r.status AS status, r.relawan_id AS relawan_id, "
     "r.is_walk_in AS is_walk_in, r.source AS source, r.guest_name AS guest_name, "
@@ -152,30 +152,30 @@ _FIRST_LOOK = text(
     "LEFT JOIN registration r ON r.token = :token "
     "LEFT JOIN relawan rl ON rl.id = r.relawan_id "
     "LEFT JOIN check_in c ON c.registration_id = r.id "
-    "LEFT JOIN \"user\" u ON u.id = c.by_user_id"
-).columns(s_result=String, s_status=Integer, s_body=JSON, id=Integer, event_id=Integer,
-          status=String, relawan_id=Integer, is_walk_in=Boolean, source=String,
-          guest_name=String, guest_instansi=String, full_name=String,
-          organisation_detail=String, organisation=String, ci_id=Integer,
-          ci_recorded_at=DateTime, ci_scanned_at=DateTime, ci_device=String, ci_method=String,
-          ci_by=String)
+    "LEFT JOIN \"user\" u ON u.id = c.by_user_id",
+    columns={"s_result": String, "s_status": Integer, "s_body": JSON, "id": Integer,
+             "event_id": Integer, "status": String, "relawan_id": Integer, "is_walk_in": Boolean,
+             "source": String, "guest_name": String, "guest_instansi": String,
+             "full_name": String, "organisation_detail": String, "organisation": String,
+             "ci_id": Integer, "ci_recorded_at": DateTime, "ci_scanned_at": DateTime,
+             "ci_device": String, "ci_method": String, "ci_by": String})
 
 
-_INSERT_CHECK_IN = text(
+_INSERT_CHECK_IN = Statement(
     "INSERT INTO check_in (registration_id, event_id, scan_id, scanned_at, recorded_at, "
     "by_user_id, device, method) VALUES (:registration_id, :event_id, :scan_id, :scanned_at, "
-    ":recorded_at, :by_user_id, :device, :method) RETURNING id"
-).bindparams(bindparam("scanned_at", type_=DateTime), bindparam("recorded_at", type_=DateTime))
-_INSERT_SCAN = text(
+    ":recorded_at, :by_user_id, :device, :method) RETURNING id",
+    binds={"scanned_at": DateTime(), "recorded_at": DateTime()}, columns={"id": Integer})
+_INSERT_SCAN = Statement(
     "INSERT INTO scan_record (scan_id, event_id, result, http_status, body, by_user_id, "
     "recorded_at) VALUES (:scan_id, :event_id, :result, :http_status, :body, :by_user_id, "
-    ":recorded_at)"
-).bindparams(bindparam("body", type_=JSON), bindparam("recorded_at", type_=DateTime))
+    ":recorded_at)",
+    binds={"body": JSON(), "recorded_at": DateTime()})
 
 
 def _first_look(scan_id: str, token: str | None):
     """(stored outcome or None, registration row or None) in one query."""
-    row = db.session.execute(_FIRST_LOOK, {"scan_id": scan_id, "token": token}).first()
+    row = _FIRST_LOOK.first({"scan_id": scan_id, "token": token})
     if row.s_result is not None:
         return ScanOutcome(row.s_result, row.s_status, row.s_body), None
     return None, (row if row.id is not None else None)
@@ -190,7 +190,7 @@ def _stored(scan_id: str) -> ScanOutcome | None:
 def _save(scan_id: str, event_id: int, user_id: int | None, outcome: ScanOutcome) -> ScanOutcome:
     """Store the first answer for scan_id; a lost race returns the winner's answer."""
     try:
-        db.session.execute(_INSERT_SCAN, {
+        _INSERT_SCAN.execute({
             "scan_id": scan_id, "event_id": event_id, "result": outcome.result,
             "http_status": outcome.http_status, "body": outcome.body, "by_user_id": user_id,
             "recorded_at": utcnow()})
