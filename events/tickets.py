@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from events import bp
 from events.forms import ActionForm
-from events.qr import png_bytes, svg_inline, svg_text
+from helpers.qr import png, svg
 from events.services import registration as reg_service
 from events.services.tickets import (
     find_card,
@@ -32,7 +32,7 @@ def ticket(token: str):
         return render_template("events/card.html", relawan=relawan, token=token), 200, NO_STORE
     url = ticket_url(reg.token)
     return render_template(
-        "events/ticket.html", reg=reg, event=reg.event, qr_svg=svg_inline(url), ticket_url=url,
+        "events/ticket.html", reg=reg, event=reg.event, qr_svg=svg(url, "Kode QR tiket"), ticket_url=url,
         wa_link=whatsapp_link(reg), position=reg_service.waitlist_position(reg),
         action_form=ActionForm(), staff=is_staff(), now=utcnow()), 200, NO_STORE
 
@@ -48,7 +48,7 @@ def _ticket_or_404(token: str):
 def ticket_png(token: str):
     """QR code PNG (download / print)."""
     reg = _ticket_or_404(token)
-    return Response(png_bytes(ticket_url(reg.token)), mimetype="image/png", headers={
+    return Response(png(ticket_url(reg.token)), mimetype="image/png", headers={
         **NO_STORE, "Content-Disposition": f'inline; filename="tiket-{reg.event_id}.png"'})
 
 
@@ -56,6 +56,6 @@ def ticket_png(token: str):
 def ticket_svg(token: str):
     """QR code SVG (sharp at any print size)."""
     reg = _ticket_or_404(token)
-    return Response(svg_text(ticket_url(reg.token)), mimetype="image/svg+xml", headers=NO_STORE)
+    return Response(svg(ticket_url(reg.token), "Kode QR tiket"), mimetype="image/svg+xml", headers=NO_STORE)
 
 

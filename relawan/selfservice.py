@@ -10,7 +10,8 @@ from flask_login import current_user
 from auth.models import Role
 from extensions import db
 from helpers.access import roles_required
-from relawan import bp, data_rights, qr, services
+from helpers import qr
+from relawan import bp, data_rights, services
 from relawan.choices import kelurahan_codes, kelurahan_groups
 from relawan.forms import (
     EDUCATION_LABELS,

@@ -1,4 +1,4 @@
-"""QR codes for the kartu relawan, rendered on request (never written to static/).
+"""QR codes for tickets and the kartu relawan, rendered on request (never written to static/).
 
 The SVG is built by hand from the QR matrix as one compact path (one run per row segment):
 small enough to inline in the page, sharp when printed, and free of style attributes (CSP).
@@ -16,7 +16,7 @@ QUIET_ZONE = 4  # modules of white border required by the QR spec
 
 
 def card_url(token: str) -> str:
-    """The URL held by a kartu relawan QR: {BASE_URL}/t/<token> (never a NIK or an id)."""
+    """The URL held by a ticket or kartu relawan QR: {BASE_URL}/t/<token> (never a NIK or an id)."""
     return f"{current_app.config['BASE_URL'].rstrip('/')}/t/{token}"
 
 
