@@ -38,7 +38,11 @@ def build_config(instance_path: str) -> dict:
     return {
         "SECRET_KEY": load_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": db_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pre-ping: it costs a round trip on every request (every scan). A connection the
+        # server dropped (restart) fails one request, after which SQLAlchemy invalidates the
+        # pool; the scanner keeps a scan answered with 5xx in its queue and sends it again.
+        # Connections are renewed every 30 minutes so idle ones do not outlive server timeouts.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False, "pool_recycle": 1800},
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "ORG_NAME": os.environ.get(
             "ORG_NAME",

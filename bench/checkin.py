@@ -37,6 +37,15 @@ sys.path.insert(0, ROOT)
 os.environ.setdefault("SECRET_KEY", "bench-secret-key")
 
 
+# gunicorn.conf.py's access_log_format (kept in step by hand; the bench does not load that file).
+ACCESS_LOG_FORMAT = (
+    '{"ts": "%(t)s", "logger": "gunicorn.access", "request_id": "%({x-request-id}o)s", '
+    '"remote_addr": "%(h)s", "forwarded_for": "%({x-forwarded-for}i)s", "method": "%(m)s", '
+    '"path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, '
+    '"user_agent": "%(a)s"}'
+)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -159,9 +168,15 @@ def start_gunicorn(app_spec: str, port: int, env: dict, args) -> subprocess.Pope
            "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
     if args.threads > 1:
         cmd += ["-k", "gthread", "--threads", str(args.threads)]
+    if args.access_log == "gunicorn":
+        # As in production (gunicorn.conf.py): gunicorn writes one JSON access line per request
+        # for both apps, and the app's own access line is off (LOG_APP_ACCESS=0, set below).
+        cmd += ["--access-logfile", os.path.join(tempfile.gettempdir(), f"bench-access-{port}.log"),
+                "--access-logformat", ACCESS_LOG_FORMAT]
     cmd.append(app_spec)
     # The app's JSON request log goes to stderr; keep it out of the report (and off the terminal).
     log = open(os.path.join(tempfile.gettempdir(), f"bench-gunicorn-{port}.log"), "ab")  # noqa: SIM115 - lives as long as gunicorn
+    env = {**env, "LOG_APP_ACCESS": "0" if args.access_log != "app" else "1"}
     proc = subprocess.Popen(cmd, cwd=tempfile.gettempdir(), env={**os.environ, **env},
                             start_new_session=True, stdout=log, stderr=log)
     deadline = time.time() + 30
@@ -303,13 +318,18 @@ def main(argv=None) -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help=">1 uses gthread workers")
+    parser.add_argument("--access-log", choices=("gunicorn", "app", "off"), default="gunicorn",
+                        help="one access line per request written by gunicorn for both apps "
+                             "(production's setting, default), by the app itself (the floor "
+                             "writes none), or by neither")
     parser.add_argument("--dup", type=float, default=0.20, help="share of duplicate scans")
     parser.add_argument("--invalid", type=float, default=0.03, help="share of invalid codes")
     parser.add_argument("--seed", type=int, default=20261128)
     args = parser.parse_args(argv)
     tmpdir = tempfile.mkdtemp(prefix="bench-checkin-")
     print(f"bench/checkin.py: {args.scans} scans, {args.concurrency} clients, gunicorn "
-          f"{args.workers} workers x {args.threads} thread(s), {os.cpu_count()} CPUs")
+          f"{args.workers} workers x {args.threads} thread(s), access log: {args.access_log}, "
+          f"{os.cpu_count()} CPUs")
     try:
         if not args.no_sqlite:
             bench_one("SQLite", f"sqlite:///{os.path.join(tmpdir, 'bench.db')}", args, tmpdir)

@@ -53,7 +53,8 @@ class Statement:
         return prepared
 
     def execute(self, params: dict):
-        """Run on the session's connection; returns a list of rows (attribute access)."""
+        """Run on the session's connection; returns the rows (attribute access) of a statement
+        declared with `columns`, else []."""
         conn = db.session.connection()
         dialect = conn.dialect
         if dialect.driver not in _RAW_DRIVERS:
@@ -61,20 +62,28 @@ class Statement:
         sql, binds, results, row_types = self._prepare(dialect)
         if binds:
             params = {k: (binds[k](v) if k in binds and v is not None else v) for k, v in params.items()}
-        cursor = conn.connection.dbapi_connection.cursor()
+        dbapi_connection = conn.connection.dbapi_connection
+        cursor = dbapi_connection.cursor()
         try:
             try:
                 cursor.execute(sql, params)
             except dialect.dbapi.Error as err:
+                # As Connection.execute would: a lost server connection is invalidated so the
+                # pool does not hand it out again.
+                lost = dialect.is_disconnect(err, dbapi_connection, cursor)
+                if lost:
+                    conn.invalidate(err)
                 raise sa_exc.DBAPIError.instance(sql, params, err, dialect.dbapi.Error,
+                                                 connection_invalidated=lost,
                                                  dialect=dialect) from err
-            if cursor.description is None:
+            if not self.columns:
                 return []
-            names = tuple(d[0] for d in cursor.description)
-            row_type = row_types.get(names)
-            if row_type is None:
-                row_type = row_types[names] = namedtuple("Row", names)
-            processors = [results.get(n) for n in names]
+            shape = row_types.get("shape")
+            if shape is None:  # the column list of a statement never changes: read it once
+                names = tuple(d[0] for d in cursor.description)
+                shape = row_types["shape"] = (namedtuple("Row", names),
+                                              [results.get(n) for n in names])
+            row_type, processors = shape
             rows = []
             for raw in cursor.fetchall():
                 rows.append(row_type(*(p(v) if p is not None and v is not None else v
