@@ -79,6 +79,7 @@ class EventAccess:
     id: int | None
     kind: str | None
     grant_active: bool
+    row: object = None  # the whole row when the check-in's first look was read with it
 
 
 # One indexed lookup (api_token.token_hash is unique) sent straight to the driver
@@ -88,8 +89,7 @@ _SQL_TOKEN = (
     "SELECT t.id AS token_id, t.last_used_at AS last_used_at, u.id AS user_id, u.name AS name, "
     "u.role AS role{event_columns} FROM api_token t JOIN \"user\" u ON u.id = t.user_id{event_join} "
     "WHERE t.token_hash = :token_hash AND t.revoked_at IS NULL AND u.active = :active")
-_SQL_EVENT_COLUMNS = (
-    ", e.id AS event_id, e.kind AS event_kind, g.id AS grant_id")
+_SQL_EVENT_COLUMNS = ", e.id AS ev_id, e.kind AS ev_kind, g.id AS grant_id"
 _SQL_EVENT_JOIN = (
     " LEFT JOIN event e ON e.id = :event_id"
     " LEFT JOIN door_staff_grant g ON g.event_id = e.id AND g.user_id = u.id"
@@ -97,20 +97,31 @@ _SQL_EVENT_JOIN = (
 _statements: dict = {}
 
 
-def _statement(with_event: bool):
-    stmt = _statements.get(with_event)
+def _statement(with_event: bool, with_scan: bool):
+    stmt = _statements.get((with_event, with_scan))
     if stmt is None:
         from events.checkin.driver import Statement
 
         columns = {"token_id": Integer, "last_used_at": DateTime, "user_id": Integer,
                    "name": String, "role": String}
         binds = {"active": Boolean}
+        event_columns = event_join = ""
         if with_event:
-            columns.update(event_id=Integer, event_kind=String, grant_id=Integer)
+            columns.update(ev_id=Integer, ev_kind=String, grant_id=Integer)
             binds["now"] = DateTime
-        sql = _SQL_TOKEN.format(event_columns=_SQL_EVENT_COLUMNS if with_event else "",
-                                event_join=_SQL_EVENT_JOIN if with_event else "")
-        stmt = _statements[with_event] = Statement(sql, binds=binds, columns=columns)
+            event_columns, event_join = _SQL_EVENT_COLUMNS, _SQL_EVENT_JOIN
+        if with_scan:  # the check-in's first look (replay, ticket, check-in) rides along
+            from events.checkin import (
+                FIRST_LOOK_COLUMNS_SQL,
+                FIRST_LOOK_JOINS_SQL,
+                FIRST_LOOK_TYPES,
+            )
+
+            columns.update(FIRST_LOOK_TYPES)
+            event_columns += ", " + FIRST_LOOK_COLUMNS_SQL
+            event_join += FIRST_LOOK_JOINS_SQL
+        sql = _SQL_TOKEN.format(event_columns=event_columns, event_join=event_join)
+        stmt = _statements[(with_event, with_scan)] = Statement(sql, binds=binds, columns=columns)
     return stmt
 
 
@@ -127,16 +138,21 @@ def _touch_statement():
     return stmt
 
 
-def lookup_token(plain: str, event_id: int | None = None, *, with_event: bool = False):
+def lookup_token(plain: str, event_id: int | None = None, *, with_event: bool = False,
+                 scan: tuple[str, str | None] | None = None):
     """(TokenUser or None, EventAccess or None): the active user behind an unrevoked token and,
-    with `with_event`, the event `event_id` (None: no such event) in the same statement."""
+    with `with_event`, the event `event_id` (None: no such event) in the same statement. With
+    `scan` = (scan_id, ticket token) the row also carries the check-in's first look
+    (EventAccess.row, for events.checkin.first_look_of)."""
     if not plain or len(plain) > 200:
         return None, None
     now = utcnow()
     params = {"token_hash": hash_token(plain), "active": True}
     if with_event:
         params.update(event_id=event_id, now=now)
-    row = _statement(with_event).first(params)
+    if scan is not None:
+        params.update(scan_id=scan[0], token=scan[1])
+    row = _statement(with_event, scan is not None).first(params)
     if row is None:
         return None, None
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
@@ -146,7 +162,8 @@ def lookup_token(plain: str, event_id: int | None = None, *, with_event: bool = 
     user = TokenUser(id=row.user_id, name=row.name, role=row.role)
     access = None
     if with_event:
-        access = EventAccess(row.event_id, row.event_kind, row.grant_id is not None)
+        access = EventAccess(row.ev_id, row.ev_kind, row.grant_id is not None,
+                             row if scan is not None else None)
     return user, access
 
 

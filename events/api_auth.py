@@ -35,8 +35,14 @@ def _csrf_ok() -> bool:
     return True
 
 
-def api_login_required(view):
-    """Put the caller in g.api_user (bearer token or session) or answer 401/403 JSON."""
+def api_login_required(view=None, *, scan_key=None):
+    """Put the caller in g.api_user (bearer token or session) or answer 401/403 JSON.
+
+    `scan_key(body) -> (scan_id, ticket token) or None`: for the scan endpoint, the bearer
+    lookup also reads the check-in's first look (g.api_event.row, keyed by g.api_scan_key)."""
+    if view is None:
+        return lambda v: api_login_required(v, scan_key=scan_key)
+
     @wraps(view)
     def wrapped(*args, **kwargs):
         header = request.headers.get("Authorization")
@@ -49,9 +55,11 @@ def api_login_required(view):
                 # Paths with an event: the token, the event and the caller's door-staff grant
                 # in one statement (api_checkin._event_or_error uses g.api_event).
                 event_id = kwargs.get("event_id")
+                key = scan_key(request.get_json(silent=True)) if scan_key is not None else None
                 user, access = lookup_token(
                     token.strip(), event_id if event_id is not None and event_id <= MAX_ID else None,
-                    with_event=event_id is not None)
+                    with_event=event_id is not None, scan=key)
+                g.api_scan_key = key
             if user is None:
                 return error(401, "unauthorized",
                              "Token API tidak valid, sudah dicabut, atau akunnya nonaktif.")

@@ -106,8 +106,19 @@ def parse_scan(body) -> dict:
             "method": method or "qr"}
 
 
+def _scan_key(body) -> tuple[str, str | None] | None:
+    """(scan_id, ticket token) of a well-formed scan body, else None (no first look ahead)."""
+    if not isinstance(body, dict) or not isinstance(body.get("scan_id"), str):
+        return None
+    try:
+        scan_id = str(uuid.UUID(body["scan_id"]))
+    except ValueError:
+        return None
+    return scan_id, service.parse_code(body.get("code"))
+
+
 @bp.post("/events/<int:event_id>/checkins")
-@api_login_required
+@api_login_required(scan_key=_scan_key)
 def check_in(event_id: int):
     """Record one scan; answers with the outcome (replays of a scan_id get the first answer)."""
     event, failure = _event_or_error(event_id)
@@ -117,9 +128,14 @@ def check_in(event_id: int):
         scan = parse_scan(request.get_json(silent=True))
     except BadBody as exc:
         return error(400, "bad_request", str(exc))
+    first_look = None
+    access = g.get("api_event")
+    if access is not None and access.row is not None and g.get("api_scan_key") == (
+            scan["scan_id"], service.parse_code(scan["code"])):
+        first_look = service.first_look_of(access.row)  # read with the token (api_auth)
     outcome = service.check_in(event, scan["code"], by_user=g.api_user, scan_id=scan["scan_id"],
                                scanned_at=scan["scanned_at"], device=scan["device"],
-                               method=scan["method"])
+                               method=scan["method"], first_look=first_look)
     db.session.commit()
     return jsonify(outcome.body), outcome.http_status
 

@@ -70,9 +70,10 @@ def new_scan_id() -> str:
 
 
 def check_in(event: Event, code: str, *, by_user, scan_id: str, scanned_at: datetime | None = None,
-             device: str | None = None, method: str = "qr") -> ScanOutcome:
-    """Check the holder of `code` in to `event`; replays of `scan_id` get the first answer."""
-    stored, first_row = _first_look(scan_id, parse_code(code))
+             device: str | None = None, method: str = "qr", first_look=None) -> ScanOutcome:
+    """Check the holder of `code` in to `event`; replays of `scan_id` get the first answer.
+    `first_look`: first_look_of() of a row the caller read for this scan_id and code."""
+    stored, first_row = first_look if first_look is not None else _first_look(scan_id, parse_code(code))
     if stored is not None:
         return stored
     event_id, event_kind = event.id, event.kind  # plain values survive a rollback
@@ -139,26 +140,32 @@ def _registration_row(*where):
 # The first look at a scan, in one round trip: the stored answer for scan_id (a replay) and the
 # registration for the token with its check-in, if any. One row always (LEFT JOINs from a dual).
 # The three hot-path statements go straight to the driver (events/checkin/driver.py).
-_FIRST_LOOK = Statement(
-    "SELECT s.result AS s_result, s.http_status AS s_status, s.body AS s_body, "
+# FIRST_LOOK_* are also appended to the bearer-token lookup of the scan endpoint (auth.tokens),
+# so a scanner's request reads token, event, grant and this in one statement.
+FIRST_LOOK_COLUMNS_SQL = (
+    "s.result AS s_result, s.http_status AS s_status, s.body AS s_body, "
     "r.id AS id, r.event_id AS event_id, r.status AS status, r.relawan_id AS relawan_id, "
     "r.is_walk_in AS is_walk_in, r.source AS source, r.guest_name AS guest_name, "
     "r.guest_instansi AS guest_instansi, rl.full_name AS full_name, "
     "rl.organisation_detail AS organisation_detail, rl.organisation AS organisation, "
     "c.id AS ci_id, c.recorded_at AS ci_recorded_at, c.scanned_at AS ci_scanned_at, "
-    "c.device AS ci_device, c.method AS ci_method, u.name AS ci_by "
-    "FROM (SELECT 1 AS one) AS o "
-    "LEFT JOIN scan_record s ON s.scan_id = :scan_id "
-    "LEFT JOIN registration r ON r.token = :token "
-    "LEFT JOIN relawan rl ON rl.id = r.relawan_id "
-    "LEFT JOIN check_in c ON c.registration_id = r.id "
-    "LEFT JOIN \"user\" u ON u.id = c.by_user_id",
-    columns={"s_result": String, "s_status": Integer, "s_body": JSON, "id": Integer,
-             "event_id": Integer, "status": String, "relawan_id": Integer, "is_walk_in": Boolean,
-             "source": String, "guest_name": String, "guest_instansi": String,
-             "full_name": String, "organisation_detail": String, "organisation": String,
-             "ci_id": Integer, "ci_recorded_at": DateTime, "ci_scanned_at": DateTime,
-             "ci_device": String, "ci_method": String, "ci_by": String})
+    "c.device AS ci_device, c.method AS ci_method, cu.name AS ci_by")
+FIRST_LOOK_JOINS_SQL = (
+    " LEFT JOIN scan_record s ON s.scan_id = :scan_id"
+    " LEFT JOIN registration r ON r.token = :token"
+    " LEFT JOIN relawan rl ON rl.id = r.relawan_id"
+    " LEFT JOIN check_in c ON c.registration_id = r.id"
+    " LEFT JOIN \"user\" cu ON cu.id = c.by_user_id")
+FIRST_LOOK_TYPES = {
+    "s_result": String, "s_status": Integer, "s_body": JSON, "id": Integer, "event_id": Integer,
+    "status": String, "relawan_id": Integer, "is_walk_in": Boolean, "source": String,
+    "guest_name": String, "guest_instansi": String, "full_name": String,
+    "organisation_detail": String, "organisation": String, "ci_id": Integer,
+    "ci_recorded_at": DateTime, "ci_scanned_at": DateTime, "ci_device": String,
+    "ci_method": String, "ci_by": String}
+_FIRST_LOOK = Statement(
+    f"SELECT {FIRST_LOOK_COLUMNS_SQL} FROM (SELECT 1 AS one) AS o{FIRST_LOOK_JOINS_SQL}",
+    columns=FIRST_LOOK_TYPES)
 
 
 _INSERT_CHECK_IN = Statement(
@@ -175,7 +182,11 @@ _INSERT_SCAN = Statement(
 
 def _first_look(scan_id: str, token: str | None):
     """(stored outcome or None, registration row or None) in one query."""
-    row = _FIRST_LOOK.first({"scan_id": scan_id, "token": token})
+    return first_look_of(_FIRST_LOOK.first({"scan_id": scan_id, "token": token}))
+
+
+def first_look_of(row):
+    """(stored outcome or None, registration row or None) from a row with FIRST_LOOK columns."""
     if row.s_result is not None:
         return ScanOutcome(row.s_result, row.s_status, row.s_body), None
     return None, (row if row.id is not None else None)
