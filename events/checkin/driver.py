@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 
+from flask import g
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
@@ -23,6 +24,16 @@ from extensions import db
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 _RAW_DRIVERS = {"pysqlite", "psycopg"}
+
+
+def _connection():
+    """The session's connection for its current transaction, looked up once per transaction:
+    the Session closes that Connection when the transaction ends (commit, rollback), so a
+    closed one in `g` means "ask the session again"."""
+    conn = g.get("_checkin_conn")
+    if conn is None or conn.closed:
+        conn = g._checkin_conn = db.session.connection()
+    return conn
 
 
 class Statement:
@@ -55,7 +66,7 @@ class Statement:
     def execute(self, params: dict):
         """Run on the session's connection; returns the rows (attribute access) of a statement
         declared with `columns`, else []."""
-        conn = db.session.connection()
+        conn = _connection()
         dialect = conn.dialect
         if dialect.driver not in _RAW_DRIVERS:
             return list(conn.execute(self._text, params))
