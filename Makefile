@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app app
 export FLASK_APP := app
 
-.PHONY: run test serve setup dev-setup migrate demo bench-checkin bench-reports clean e2e
+.PHONY: run test serve setup demo bench-checkin bench-reports bench-crash bench-pageweight clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ bench-checkin: $(VENV)/.dev-installed
 
 bench-reports: $(VENV)/.dev-installed
 	$(BIN)/python bench/reports.py $(BENCH_ARGS)
+
+bench-crash: $(VENV)/.dev-installed
+	$(BIN)/python bench/crash.py $(BENCH_ARGS)
+
+bench-pageweight: $(VENV)/.dev-installed
+	$(BIN)/python bench/pageweight.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -50,6 +50,7 @@ def register_blueprints(app: Flask) -> None:
     from auth import bp as auth_bp
     from events import bp as events_bp
     from events.api import bp as api_bp
+    from ops import bp as ops_bp
     from relawan import bp as relawan_bp
     from reports import bp as reports_bp
 
@@ -58,7 +59,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(reports_bp)
-    app.register_blueprint(__import__("ops").bp)  # privacy/retention admin pages (issue 6)
+    app.register_blueprint(ops_bp)  # privacy/retention admin pages (issue 6)
 
     @app.get("/sw.js")
     def service_worker():
@@ -99,14 +100,13 @@ def register_error_pages(app: Flask) -> None:
         405: "Metode tidak diizinkan.",
         413: "Berkas terlalu besar.",
         429: "Terlalu banyak percobaan. Silakan tunggu sebentar lalu coba lagi.",
-        500: "Terjadi kesalahan pada server. Tim kami sudah dicatat kejadiannya.",
+        500: "Terjadi kesalahan pada server. Kejadian ini sudah dicatat; silakan coba lagi nanti.",
     }
 
     def handler(code):
         def handle(err):
             if code == 500:
-                db.session.rollback()
-                app.logger.exception("Unhandled error: %s", err)
+                db.session.rollback()  # Flask has already logged the traceback
             message = messages[code]
             if code == 400 and getattr(err, "description", "") and "CSRF" in str(err.description):
                 message = "Sesi formulir kedaluwarsa atau tidak valid. Muat ulang halaman lalu coba lagi."

@@ -1,5 +1,5 @@
 """Forms for login, password change and admin user management."""
-from flask_wtf import FlaskForm
+from helpers.forms import CleanForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
@@ -8,7 +8,7 @@ from auth.models import ROLE_LABELS
 ROLE_CHOICES = [(str(r), label) for r, label in ROLE_LABELS.items()]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CleanForm):
     identifier = StringField("Email atau nomor HP", validators=[
         DataRequired("Isi email atau nomor HP."), Length(max=254, message="Terlalu panjang.")])
     password = PasswordField("Kata sandi", validators=[
@@ -16,7 +16,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Ingat saya di perangkat ini")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(CleanForm):
     current = PasswordField("Kata sandi sekarang", validators=[DataRequired("Isi kata sandi sekarang."),
                                                                Length(max=128)])
     new = PasswordField("Kata sandi baru", validators=[
@@ -26,7 +26,7 @@ class ChangePasswordForm(FlaskForm):
         DataRequired("Ulangi kata sandi baru."), EqualTo("new", message="Kata sandi tidak sama.")])
 
 
-class UserForm(FlaskForm):
+class UserForm(CleanForm):
     name = StringField("Nama", validators=[DataRequired("Nama wajib diisi."),
                                            Length(max=120, message="Maksimal 120 karakter.")])
     email = EmailField("Email", validators=[Optional(), Length(max=254)])

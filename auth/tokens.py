@@ -14,7 +14,7 @@ import click
 from flask import Flask, abort, flash, redirect, render_template, url_for
 from flask.cli import AppGroup
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
+from helpers.forms import CleanForm
 from sqlalchemy import Boolean, DateTime, Integer, String, select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
@@ -244,7 +244,7 @@ def register(app: Flask) -> None:
 
 
 # --------------------------------------------------------------------------------- pages
-class TokenForm(FlaskForm):
+class TokenForm(CleanForm):
     name = StringField("Nama perangkat", validators=[DataRequired("Nama perangkat wajib diisi."),
                                                      Length(max=80, message="Maksimal 80 karakter.")])
 

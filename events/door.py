@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
+from helpers.forms import CleanForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -64,7 +64,7 @@ def door_undo(checkin_id: int):
     return redirect(url_for("events.door_desk", event_id=event_id, q=request.form.get("q") or None))
 
 
-class GrantForm(FlaskForm):
+class GrantForm(CleanForm):
     identifier = StringField("Email atau nomor HP pengguna",
                              validators=[DataRequired("Isi email atau nomor HP."), Length(max=254)])
 

@@ -2,7 +2,7 @@
 
 Times are typed in WIB (datetime-local) and converted with timeutil.wib_to_utc by the views.
 """
-from flask_wtf import FlaskForm
+from helpers.forms import CleanForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -76,7 +76,7 @@ def _dt(label, required=True):
     return WibDateTime(label, format=DT, validators=validators)
 
 
-class EventForm(FlaskForm):
+class EventForm(CleanForm):
     kind = Select("Jenis kegiatan", choices=KIND_CHOICES)
     title = StringField("Judul", validators=[DataRequired("Judul wajib diisi."),
                                              Length(max=200, message="Maksimal 200 karakter.")])
@@ -101,12 +101,12 @@ class EventForm(FlaskForm):
     required = BooleanField("Sesi wajib (dihitung untuk kelulusan)", default=True)
 
 
-class CancelEventForm(FlaskForm):
+class CancelEventForm(CleanForm):
     reason = TextAreaField("Alasan pembatalan (ditampilkan kepada peserta)", validators=[
         DataRequired("Tuliskan alasan pembatalan untuk peserta."), Length(max=1000)])
 
 
-class ProgramForm(FlaskForm):
+class ProgramForm(CleanForm):
     title = StringField("Nama program", validators=[DataRequired("Nama program wajib diisi."),
                                                     Length(max=200)])
     description = TextAreaField("Deskripsi", validators=[Optional(), Length(max=5000)])
@@ -118,7 +118,7 @@ class ProgramForm(FlaskForm):
                                             ("cancelled", "Dibatalkan")])
 
 
-class SpeakerForm(FlaskForm):
+class SpeakerForm(CleanForm):
     name = StringField("Nama lengkap dan gelar", validators=[DataRequired("Nama wajib diisi."),
                                                              Length(max=120)])
     jabatan = StringField("Jabatan", validators=[Optional(), Length(max=160)])
@@ -129,7 +129,7 @@ class SpeakerForm(FlaskForm):
     bio = TextAreaField("Profil singkat", validators=[Optional(), Length(max=3000)])
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(CleanForm):
     topic = StringField("Acara / materi", validators=[DataRequired("Isi nama acara atau materi."),
                                                       Length(max=200)])
     starts_at = _dt("Mulai (WIB)")
@@ -138,7 +138,7 @@ class AgendaItemForm(FlaskForm):
     position = Integer("Urutan", default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
 
 
-class GuestRegistrationForm(FlaskForm):
+class GuestRegistrationForm(CleanForm):
     name = StringField("Nama lengkap", validators=[DataRequired("Nama wajib diisi."), Length(max=120)])
     instansi = StringField("Instansi / lembaga", validators=[Optional(), Length(max=160)])
     jabatan = StringField("Jabatan", validators=[Optional(), Length(max=160)])
@@ -149,13 +149,13 @@ class GuestRegistrationForm(FlaskForm):
                                  validate_choice=True)
 
 
-class ImportForm(FlaskForm):
+class ImportForm(CleanForm):
     file = FileField("Berkas CSV", validators=[FileRequired("Pilih berkas CSV.")])
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(CleanForm):
     payload = HiddenField(validators=[DataRequired()])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(CleanForm):
     """A POST button (CSRF only)."""

@@ -21,6 +21,7 @@ NAV = [
     ("reports.dashboard", "Dasbor", ("admin", "panitia", "koordinator")),
     ("auth.users", "Pengguna", ("admin",)),
     ("auth.audit_log", "Log audit", ("admin",)),
+    ("ops.index", "Privasi & retensi", ("admin",)),
 ]
 
 

@@ -5,10 +5,9 @@ normalised values are kept on the form (`form.clean`) for the service.
 """
 from __future__ import annotations
 
-import re
 from datetime import date
 
-from flask_wtf import FlaskForm
+from helpers.forms import BAD_CHARS, CleanForm  # noqa: F401  (re-exported for relawan modules)
 from wtforms import (
     BooleanField,
     DateField,
@@ -41,11 +40,6 @@ from relawan.validators import (
     parse_nik,
 )
 
-# NUL and other control characters (and U+FFFD from undecodable bytes) are never valid input;
-# PostgreSQL also refuses NUL in text columns.
-BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
-# Werkzeug keeps undecodable bytes of a urlencoded body as "%FF"-style escapes.
-_UNDECODED = re.compile(r"%[89A-F][0-9A-F]")
 
 GENDER_CHOICES = [("L", "Laki-laki"), ("P", "Perempuan")]
 EDUCATION_CHOICES = [("", "Pilih pendidikan terakhir"), ("sd", "SD/sederajat"),
@@ -97,19 +91,6 @@ class DateInput(DateField):
             super().process_formdata(valuelist)
         except ValueError as exc:
             raise ValueError("Tanggal tidak valid.") from exc
-
-
-class CleanForm(FlaskForm):
-    """Rejects control characters, NUL bytes and undecodable input in every text field."""
-
-    def validate(self, extra_validators=None):
-        ok = super().validate(extra_validators)
-        for f in self:
-            values = f.raw_data or []
-            if any(isinstance(v, str) and (BAD_CHARS.search(v) or _UNDECODED.search(v)) for v in values):
-                f.errors = list(f.errors) + ["Isian mengandung karakter yang tidak valid."]
-                ok = False
-        return ok
 
 
 class ProfileFields(CleanForm):
