@@ -318,10 +318,11 @@ def main(argv=None) -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help=">1 uses gthread workers")
-    parser.add_argument("--access-log", choices=("gunicorn", "app", "off"), default="gunicorn",
-                        help="one access line per request written by gunicorn for both apps "
-                             "(production's setting, default), by the app itself (the floor "
-                             "writes none), or by neither")
+    parser.add_argument("--access-log", choices=("app", "gunicorn", "off"), default="app",
+                        help="one access line per request written by the app itself, the floor "
+                             "writing none (default: the app as deployed vs. a bare floor), by "
+                             "gunicorn for both apps (production's logging, slows the floor "
+                             "too), or by neither")
     parser.add_argument("--dup", type=float, default=0.20, help="share of duplicate scans")
     parser.add_argument("--invalid", type=float, default=0.03, help="share of invalid codes")
     parser.add_argument("--seed", type=int, default=20261128)
