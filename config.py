@@ -42,7 +42,11 @@ def build_config(instance_path: str) -> dict:
         # server dropped (restart) fails one request, after which SQLAlchemy invalidates the
         # pool; the scanner keeps a scan answered with 5xx in its queue and sends it again.
         # Connections are renewed every 30 minutes so idle ones do not outlive server timeouts.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False, "pool_recycle": 1800},
+        # Pre-ping (one cheap round trip per pooled checkout) keeps a database restart from
+        # turning the next request on every stale connection into a 500. DB_POOL_PRE_PING=0
+        # trades that safety for check-in throughput (bench/README.md).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": _bool("DB_POOL_PRE_PING", True),
+                                      "pool_recycle": 1800},
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "ORG_NAME": os.environ.get(
             "ORG_NAME",
