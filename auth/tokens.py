@@ -139,11 +139,12 @@ def _touch_statement():
 
 
 def lookup_token(plain: str, event_id: int | None = None, *, with_event: bool = False,
-                 scan: tuple[str, str | None] | None = None):
+                 scan: tuple[str, str | None] | None = None, on=None):
     """(TokenUser or None, EventAccess or None): the active user behind an unrevoked token and,
     with `with_event`, the event `event_id` (None: no such event) in the same statement. With
     `scan` = (scan_id, ticket token) the row also carries the check-in's first look
-    (EventAccess.row, for events.checkin.first_look_of)."""
+    (EventAccess.row, for events.checkin.first_look_of). `on` = (pooled DBAPI connection,
+    dialect) runs both statements there instead of on the Session (events/checkin/lean.py)."""
     if not plain or len(plain) > 200:
         return None, None
     now = utcnow()
@@ -152,13 +153,17 @@ def lookup_token(plain: str, event_id: int | None = None, *, with_event: bool = 
         params.update(event_id=event_id, now=now)
     if scan is not None:
         params.update(scan_id=scan[0], token=scan[1])
-    row = _statement(with_event, scan is not None).first(params)
+    stmt = _statement(with_event, scan is not None)
+    row = stmt.first(params) if on is None else stmt.first_on(*on, params)
     if row is None:
         return None, None
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
         # committed with the request's unit of work (or not at all)
-        _touch_statement().execute({"now": now, "id": row.token_id,
-                                     "cutoff": now - LAST_USED_RESOLUTION})
+        touch = {"now": now, "id": row.token_id, "cutoff": now - LAST_USED_RESOLUTION}
+        if on is None:
+            _touch_statement().execute(touch)
+        else:
+            _touch_statement().execute_on(*on, touch)
     user = TokenUser(id=row.user_id, name=row.name, role=row.role)
     access = None
     if with_event:

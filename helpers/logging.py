@@ -15,7 +15,6 @@ import re
 import sys
 import time
 import traceback
-import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
@@ -29,7 +28,7 @@ def new_request_id(incoming: str | None) -> str:
     """Keep a well-formed X-Request-ID from the proxy; otherwise make one (no log injection)."""
     if incoming and _REQUEST_ID_RE.match(incoming):
         return incoming
-    return uuid.uuid4().hex[:16]
+    return os.urandom(8).hex()
 
 
 class RequestContextFilter(logging.Filter):
@@ -40,8 +39,26 @@ class RequestContextFilter(logging.Filter):
             record.request_id = g.get("request_id", "-")
             record.method = request.method
             record.path = request.path
-            record.user_id = g.get("log_user_id")
+            record.user_id = g.get("log_user_id") or loaded_user_id()
         return True
+
+
+def loaded_user_id() -> str | None:
+    """The id of the caller if already known (bearer token, or the session user Flask-Login
+    has loaded); never loads one (no query inside a log call)."""
+    api_user = g.get("api_user")
+    if api_user is not None:
+        return str(api_user.id)
+    user = g.get("_login_user")  # Flask-Login's cache of current_user
+    if user is not None and getattr(user, "is_authenticated", False):
+        return str(user.get_id())
+    return None
+
+
+def app_access_log(app: Flask) -> bool:
+    """Does the app write its own access line (not while testing; not when gunicorn does)?"""
+    return bool(app.config.get("LOG_ACCESS_IN_TESTS")) or (
+        not app.config.get("TESTING") and os.environ.get("LOG_APP_ACCESS", "1") != "0")
 
 
 class JsonFormatter(logging.Formatter):
@@ -91,16 +108,15 @@ def configure_logging(fmt: str | None = None, level: str | None = None) -> None:
 
 def init_app(app: Flask) -> None:
     """Install the formatter and one `access` line per request (skipped while TESTING, and
-    under gunicorn when gunicorn writes the access log: LOG_APP_ACCESS=0)."""
+    under gunicorn when gunicorn writes the access log: LOG_APP_ACCESS=0). The request's start
+    time is taken in helpers/security.py's before-request hook."""
     configure_logging()
     access = logging.getLogger("access")
 
-    @app.before_request
-    def _start_timer():
-        g.log_started = time.perf_counter()
-
     @app.after_request
     def _log_request(response):
+        if not app_access_log(app):
+            return response  # user ids for other log lines come from loaded_user_id()
         api_user = g.get("api_user")
         if api_user is not None and g.get("api_auth") == "bearer":
             # A bearer API request has no session: do not make Flask-Login load one.
@@ -111,12 +127,10 @@ def init_app(app: Flask) -> None:
                 g.log_user_id = current_user.get_id() if current_user.is_authenticated else None
             except Exception:  # noqa: BLE001 - logging must never break a response
                 g.log_user_id = None
-        if app.config.get("LOG_ACCESS_IN_TESTS") or (
-                not app.config.get("TESTING") and os.environ.get("LOG_APP_ACCESS", "1") != "0"):
-            started = g.get("log_started")
-            ms = round((time.perf_counter() - started) * 1000, 1) if started else None
-            access.info("%s %s %s", request.method, request.path, response.status_code,
-                        extra={"status": response.status_code, "duration_ms": ms,
-                               "remote_addr": request.remote_addr,
-                               "bytes": response.calculate_content_length()})
+        started = g.get("log_started")
+        ms = round((time.perf_counter() - started) * 1000, 1) if started else None
+        access.info("%s %s %s", request.method, request.path, response.status_code,
+                    extra={"status": response.status_code, "duration_ms": ms,
+                           "remote_addr": request.remote_addr,
+                           "bytes": response.calculate_content_length()})
         return response

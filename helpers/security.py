@@ -8,6 +8,8 @@ X-Forwarded-Proto); sending it over plain http would be ignored by browsers anyw
 """
 from __future__ import annotations
 
+import time
+
 from flask import Flask, g, request
 
 from helpers import logging as app_logging
@@ -22,26 +24,41 @@ PERMISSIONS_POLICY = "camera=(self), microphone=(), geolocation=(), payment=(), 
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+# Headers every response gets (set over what a view set) and defaults a view may override.
+# Applied in one pass per response: this hook runs on every scan at the door.
+_ALWAYS = (("X-Content-Type-Options", "nosniff"),
+           ("Referrer-Policy", "strict-origin-when-cross-origin"),
+           ("X-Frame-Options", "DENY"))
+_DEFAULTS = (("Content-Security-Policy", CSP),
+             ("Permissions-Policy", PERMISSIONS_POLICY),
+             ("Cross-Origin-Opener-Policy", "same-origin"))
+
+
 def init_app(app: Flask) -> None:
     """Register the request-id and header hooks, and JSON logging."""
 
     @app.before_request
     def assign_request_id():
         g.request_id = app_logging.new_request_id(request.headers.get("X-Request-ID"))
+        if app_logging.app_access_log(app):
+            g.log_started = time.perf_counter()
 
     @app.after_request
     def set_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        headers["X-Frame-Options"] = "DENY"
-        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        present = {key.lower() for key, _value in headers}
+        for key, value in _ALWAYS:
+            if key.lower() in present:
+                headers[key] = value
+            else:
+                headers.add(key, value)
+        for key, value in _DEFAULTS:
+            if key.lower() not in present:
+                headers.add(key, value)
         headers["X-Request-ID"] = g.get("request_id") or app_logging.new_request_id(None)
         if request.is_secure:
             headers["Strict-Transport-Security"] = HSTS
-        if _is_private(response):
+        if "cache-control" not in present and _is_private(response):
             # Pages with personal data must not stay in a shared phone's or a proxy's cache.
             headers["Cache-Control"] = "private, no-store"
         return response
@@ -50,8 +67,9 @@ def init_app(app: Flask) -> None:
 
 
 def _is_private(response) -> bool:
-    """True for dynamic responses to a logged-in user that set no caching policy themselves."""
-    if request.endpoint == "static" or "Cache-Control" in response.headers:
+    """True for dynamic responses to a logged-in user (the caller checked that the response set
+    no caching policy itself)."""
+    if request.endpoint == "static":
         return False
     if g.get("api_auth") == "bearer":
         return True  # an API answer to a token holder (names of attendees): no Flask-Login needed

@@ -149,20 +149,21 @@ FIRST_LOOK_COLUMNS_SQL = (
     "r.guest_instansi AS guest_instansi, rl.full_name AS full_name, "
     "rl.organisation_detail AS organisation_detail, rl.organisation AS organisation, "
     "c.id AS ci_id, c.recorded_at AS ci_recorded_at, c.scanned_at AS ci_scanned_at, "
-    "c.device AS ci_device, c.method AS ci_method, cu.name AS ci_by")
+    "c.device AS ci_device, c.method AS ci_method, cu.name AS ci_by, card.id AS card_id")
 FIRST_LOOK_JOINS_SQL = (
     " LEFT JOIN scan_record s ON s.scan_id = :scan_id"
     " LEFT JOIN registration r ON r.token = :token"
     " LEFT JOIN relawan rl ON rl.id = r.relawan_id"
     " LEFT JOIN check_in c ON c.registration_id = r.id"
-    " LEFT JOIN \"user\" cu ON cu.id = c.by_user_id")
+    " LEFT JOIN \"user\" cu ON cu.id = c.by_user_id"
+    " LEFT JOIN relawan card ON card.card_token = :token")
 FIRST_LOOK_TYPES = {
     "s_result": String, "s_status": Integer, "s_body": JSON, "id": Integer, "event_id": Integer,
     "status": String, "relawan_id": Integer, "is_walk_in": Boolean, "source": String,
     "guest_name": String, "guest_instansi": String, "full_name": String,
     "organisation_detail": String, "organisation": String, "ci_id": Integer,
     "ci_recorded_at": DateTime, "ci_scanned_at": DateTime, "ci_device": String,
-    "ci_method": String, "ci_by": String}
+    "ci_method": String, "ci_by": String, "card_id": Integer}
 _FIRST_LOOK = Statement(
     f"SELECT {FIRST_LOOK_COLUMNS_SQL} FROM (SELECT 1 AS one) AS o{FIRST_LOOK_JOINS_SQL}",
     columns=FIRST_LOOK_TYPES)

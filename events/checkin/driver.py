@@ -23,7 +23,7 @@ from sqlalchemy import text
 from extensions import db
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
-_RAW_DRIVERS = {"pysqlite", "psycopg"}
+RAW_DRIVERS = _RAW_DRIVERS = {"pysqlite", "psycopg"}
 
 
 def _connection():
@@ -70,10 +70,21 @@ class Statement:
         dialect = conn.dialect
         if dialect.driver not in _RAW_DRIVERS:
             return list(conn.execute(self._text, params))
+        return self._run(conn.connection.dbapi_connection, dialect, params, conn.invalidate)
+
+    def execute_on(self, pooled, dialect, params: dict):
+        """Run on a pooled DBAPI connection (`engine.raw_connection()`) outside the Session:
+        events/checkin/lean.py's own transaction. Only for the raw drivers."""
+        return self._run(pooled.dbapi_connection, dialect, params, pooled.invalidate)
+
+    def first_on(self, pooled, dialect, params: dict):
+        rows = self.execute_on(pooled, dialect, params)
+        return rows[0] if rows else None
+
+    def _run(self, dbapi_connection, dialect, params: dict, invalidate):
         sql, binds, results, row_types = self._prepare(dialect)
         if binds:
             params = {k: (binds[k](v) if k in binds and v is not None else v) for k, v in params.items()}
-        dbapi_connection = conn.connection.dbapi_connection
         cursor = dbapi_connection.cursor()
         try:
             try:
@@ -83,7 +94,7 @@ class Statement:
                 # pool does not hand it out again.
                 lost = dialect.is_disconnect(err, dbapi_connection, cursor)
                 if lost:
-                    conn.invalidate(err)
+                    invalidate(err)
                 raise sa_exc.DBAPIError.instance(sql, params, err, dialect.dbapi.Error,
                                                  connection_invalidated=lost,
                                                  dialect=dialect) from err

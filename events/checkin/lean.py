@@ -1,0 +1,98 @@
+"""The lean path of a bearer-token scan: one pooled DBAPI connection, no ORM Session.
+
+A door phone's scan (`POST /api/v1/events/<id>/checkins` with `Authorization: Bearer`) is the
+one request that arrives hundreds of times a minute. Through the Session it pays for the unit of
+work twice over (Session begin, Connection and transaction objects, commit bookkeeping, close),
+which costs more than the three SQL statements themselves. Here the same statements run on a
+connection taken straight from the engine's pool, in one transaction of their own:
+
+1. one SELECT: token, user, event, door-staff grant, stored answer of this scan_id, the
+   registration of the ticket with its first check-in, and whether the code is a relawan card
+   (auth.tokens + events.checkin.FIRST_LOOK_*);
+2. for a first scan of a confirmed ticket: INSERT check_in (the unique constraint on
+   registration_id decides, exactly as in the full path);
+3. INSERT scan_record with the answer (the unique scan_id makes replays return it);
+4. COMMIT.
+
+It answers only the common cases: a replayed scan_id, checked_in, already_checked_in, cancelled,
+waitlisted, invalid_code. Everything else returns None *before anything is written* and the
+request continues through the full path (events.checkin.check_in on the Session): a wrong or
+unknown token, no access, a malformed body, a ticket of another event, a relawan card, a
+pelatihan session (the training completion service runs on the ORM), and every lost race (an
+IntegrityError rolls this transaction back first). So both paths give identical answers; the
+tests run every scan case through both (tests/test_checkin_lean.py).
+"""
+from __future__ import annotations
+
+from events.checkin import (
+    _INSERT_CHECK_IN,
+    _INSERT_SCAN,
+    STATUS,
+    _judge,
+    first_look_of,
+)
+from events.checkin.access import STAFF
+from events.checkin.codes import parse_code
+from events.checkin.driver import RAW_DRIVERS
+from events.checkin.messages import body_for
+from events.models import EventKind
+from extensions import db
+from timeutil import utcnow
+
+
+def check_in(bearer: str, event_id: int, scan: dict):
+    """(TokenUser, ScanOutcome) for a validated scan body (api_checkin.parse_scan), or None:
+    then nothing was written and the caller runs the full path."""
+    engine = db.engine
+    dialect = engine.dialect
+    if dialect.driver not in RAW_DRIVERS:
+        return None
+    from sqlalchemy.exc import IntegrityError
+
+    from auth.tokens import lookup_token
+
+    token = parse_code(scan["code"])
+    pooled = engine.raw_connection()
+    try:
+        try:
+            found = _scan(pooled, dialect, bearer, event_id, scan, token, lookup_token)
+        except IntegrityError:  # a race another door or a copy of this scan won: full path
+            found = None
+        if found is None:
+            pooled.rollback()  # before the full path opens its own transaction
+        else:
+            pooled.commit()
+        return found
+    finally:
+        pooled.close()  # back to the pool, which rolls back whatever an error left open
+
+
+def _scan(pooled, dialect, bearer, event_id, scan, token, lookup_token):
+    on = (pooled, dialect)
+    user, access = lookup_token(bearer, event_id, with_event=True, scan=(scan["scan_id"], token),
+                                on=on)
+    if user is None or access.id is None or not (user.role in STAFF or access.grant_active):
+        return None  # 401 / 404 / 403: the full path words those answers
+    stored, row = first_look_of(access.row)
+    if stored is not None:
+        return user, stored  # a replay: the first answer, as stored
+    extra = {}
+    if token is None or (row is None and access.row.card_id is None):
+        result = "invalid_code"
+    elif row is None or row.event_id != event_id:
+        return None  # a relawan card, or a ticket of another event
+    else:
+        result, extra = _judge(row)
+    if result == "checked_in":
+        if access.kind == EventKind.PELATIHAN and row.relawan_id is not None:
+            return None  # completion of the training program is recomputed on the ORM
+        extra = {**extra, "checkin_id": _INSERT_CHECK_IN.first_on(pooled, dialect, {
+            "registration_id": row.id, "event_id": event_id, "scan_id": scan["scan_id"],
+            "scanned_at": scan["scanned_at"] or utcnow(), "recorded_at": utcnow(),
+            "by_user_id": user.id, "device": scan["device"], "method": scan["method"]}).id}
+    outcome = body_for(result, STATUS[result], extra)
+    _INSERT_SCAN.execute_on(pooled, dialect, {
+        "scan_id": scan["scan_id"], "event_id": event_id, "result": outcome.result,
+        "http_status": outcome.http_status, "body": outcome.body, "by_user_id": user.id,
+        "recorded_at": utcnow()})
+    return user, outcome
