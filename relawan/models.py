@@ -4,8 +4,10 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (Date, DateTime, ForeignKey, Index, SmallInteger, String, Text, case, event,
+                        inspect, update)
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from extensions import db
 from timeutil import utcnow
@@ -47,6 +49,18 @@ class RelawanStatus(enum.StrEnum):
     NONAKTIF = "nonaktif"
 
 
+# The funnel of the dashboard: a relawan "reached" a stage when its status or any status in its
+# history ranks at least that stage. Ditolak and nonaktif are outside the funnel (rank 0).
+FUNNEL = (RelawanStatus.CALON, RelawanStatus.TERVERIFIKASI, RelawanStatus.DALAM_PELATIHAN,
+          RelawanStatus.AKTIF)
+FUNNEL_RANK = {s.value: i for i, s in enumerate(FUNNEL)}
+
+
+def funnel_rank_of(status: str | None) -> int:
+    """The funnel rank of one status value (0 for calon and for statuses outside the funnel)."""
+    return FUNNEL_RANK.get(status, 0)
+
+
 STATUS_LABELS = {
     RelawanStatus.CALON: "Calon",
     RelawanStatus.TERVERIFIKASI: "Terverifikasi",
@@ -64,6 +78,8 @@ class Relawan(db.Model):
     __table_args__ = (
         Index("ix_relawan_status_kelurahan", "status", "kelurahan_kode"),
         Index("ix_relawan_status_created", "status", "created_at"),
+        Index("ix_relawan_funnel_kelurahan", "funnel_rank", "kelurahan_kode"),
+        Index("ix_relawan_funnel_created", "funnel_rank", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +97,10 @@ class Relawan(db.Model):
     motivation: Mapped[str | None] = mapped_column(Text)
     availability: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default=RelawanStatus.CALON, index=True)
+    # Furthest funnel stage ever reached = max(rank(status), rank(every history to_status)); it never
+    # goes down (aktif -> nonaktif keeps 3). Kept by change_status and the events at the end of this
+    # module; the dashboard funnel is one GROUP BY over it instead of a join with the history.
+    funnel_rank: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     consent_version: Mapped[str | None] = mapped_column(String(20))
     consent_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Personal QR card (kartu relawan): {BASE_URL}/t/<card_token>; never the NIK or the id.
@@ -120,6 +140,45 @@ class StatusChange(db.Model):
 
     relawan: Mapped[Relawan] = relationship(back_populates="history")
     by_user = relationship("User")
+
+
+def lifted_funnel_rank(rank: int):
+    """SQL for "funnel_rank raised to at least `rank`", evaluated in the UPDATE (no lost update)."""
+    return case((Relawan.funnel_rank < rank, rank), else_=Relawan.funnel_rank)
+
+
+@event.listens_for(Relawan, "before_insert")
+@event.listens_for(Relawan, "before_update")
+def _lift_by_status(mapper, connection, target: Relawan) -> None:
+    """Any ORM write of a status lifts funnel_rank to at least that status's rank."""
+    state = inspect(target)
+    rank = funnel_rank_of(state.dict.get("status"))  # not in dict = not set since loaded
+    known = state.dict.get("funnel_rank")
+    if rank == 0 or (isinstance(known, int) and known >= rank):
+        return
+    if state.persistent:  # raise it in the database: the loaded value may be stale
+        target.funnel_rank = lifted_funnel_rank(rank)
+    else:
+        target.funnel_rank = rank
+
+
+@event.listens_for(StatusChange, "after_insert")
+def _lift_by_history(mapper, connection, target: StatusChange) -> None:
+    """A history row reaching a further stage (also one added directly) lifts the relawan's rank."""
+    rank = funnel_rank_of(target.to_status)
+    if rank == 0:
+        return
+    session = object_session(target)
+    relawan = session.identity_map.get(session.identity_key(Relawan, target.relawan_id)) if session else None
+    known = inspect(relawan).dict.get("funnel_rank") if relawan is not None else None
+    if isinstance(known, int) and known >= rank:
+        return  # funnel_rank only grows, so a loaded value is a lower bound of the stored one
+    table = Relawan.__table__
+    stored = connection.scalar(update(table).where(table.c.id == target.relawan_id)
+                               .values(funnel_rank=lifted_funnel_rank(rank))
+                               .returning(table.c.funnel_rank))
+    if isinstance(known, int):
+        set_committed_value(relawan, "funnel_rank", stored)
 
 
 def mask_nik(nik: str | None) -> str:

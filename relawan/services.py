@@ -17,7 +17,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 import audit
 from auth.models import Role, User
 from extensions import db
-from relawan.models import STATUS_LABELS, Relawan, RelawanStatus, StatusChange
+from relawan.models import (STATUS_LABELS, Relawan, RelawanStatus, StatusChange, funnel_rank_of,
+                            lifted_funnel_rank)
 from relawan.validators import InvalidNik, nik_mismatch_warnings, parse_nik
 from timeutil import utcnow
 
@@ -83,13 +84,16 @@ def change_status(relawan: Relawan, to: str, by_user: User | None, note: str | N
     old, now = relawan.status, utcnow()
     # Compare-and-set in the database: two staff acting on the same relawan at once cannot both
     # move it from the same status (no check-then-write race).
-    result = db.session.execute(
+    # funnel_rank (furthest stage ever reached) is raised in the same statement, never lowered.
+    stored_rank = db.session.scalar(
         update(Relawan).where(Relawan.id == relawan.id, Relawan.status == old)
-        .values(status=to, status_changed_at=now).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+        .values(status=to, status_changed_at=now, funnel_rank=lifted_funnel_rank(funnel_rank_of(to)))
+        .returning(Relawan.funnel_rank).execution_options(synchronize_session=False))
+    if stored_rank is None:
         raise InvalidTransition("Status relawan ini baru saja diubah orang lain. Muat ulang halaman.")
     set_committed_value(relawan, "status", to)
     set_committed_value(relawan, "status_changed_at", now)
+    set_committed_value(relawan, "funnel_rank", stored_rank)
     change = StatusChange(relawan=relawan, from_status=old, to_status=to,
                           by_user_id=getattr(by_user, "id", None), note=note, at=now)
     db.session.add(change)

@@ -9,17 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, select
 
 from events.models import Event, EventStatus, Registration
 from extensions import db
-from relawan.models import Kecamatan, Kelurahan, Relawan, RelawanStatus, StatusChange
+from relawan.models import FUNNEL, Kecamatan, Kelurahan, Relawan, RelawanStatus
 from reports.models import EventAttendanceStat
 from timeutil import utcnow, wib_to_utc
 
 STATUS_ORDER = [s.value for s in RelawanStatus]
-FUNNEL = [RelawanStatus.CALON, RelawanStatus.TERVERIFIKASI, RelawanStatus.DALAM_PELATIHAN,
-          RelawanStatus.AKTIF]
 RECENT_EVENTS = 20
 LEAST_REACHED = 10
 
@@ -139,40 +137,16 @@ def relawan_without_kelurahan(f: Filters) -> int:
     return db.session.scalar(select(func.count(Relawan.id)).where(*conds)) or 0
 
 
-RANK = {s.value: i for i, s in enumerate(FUNNEL)}
-
-
-def _rank(column):
-    return case(RANK, value=column, else_=0)
-
-
 def funnel(f: Filters) -> list[dict]:
-    """How many relawan reached each stage: by current status, or by an earlier status in history.
+    """How many relawan reached each stage, by current status or by an earlier status in history.
 
-    Two aggregates: relawan per current status (index-only), and relawan whose history went
-    further than their current status (e.g. nonaktif after aktif), grouped by (current, best).
+    Relawan.funnel_rank holds the furthest stage each relawan ever reached (e.g. 3 for nonaktif
+    after aktif), so this is one GROUP BY over relawan; stage k counts funnel_rank >= k.
     """
-    conds = _relawan_conditions(f)
-    per_status = dict(db.session.execute(
-        select(Relawan.status, func.count()).where(*conds).group_by(Relawan.status)).all())
-    # Only someone who once moved down (e.g. aktif -> nonaktif) can have been further than their
-    # current status; that set is small, so the per-relawan history maximum is taken over it only.
-    went_down = select(StatusChange.relawan_id).where(or_(*(
-        and_(StatusChange.from_status == frm,
-             StatusChange.to_status.not_in([s for s, r in RANK.items() if r >= rank]))
-        for frm, rank in RANK.items() if rank > 0)))  # rank(to) < rank(from), as plain predicates
-    best = (select(Relawan.status.label("status"), func.max(_rank(StatusChange.to_status)).label("hr"))
-            .join(StatusChange, StatusChange.relawan_id == Relawan.id)
-            .where(Relawan.status != RelawanStatus.AKTIF, Relawan.id.in_(went_down), *conds)
-            .group_by(Relawan.id, Relawan.status).subquery())
-    further = db.session.execute(
-        select(best.c.status, best.c.hr, func.count())
-        .where(best.c.hr > _rank(best.c.status)).group_by(best.c.status, best.c.hr)).all()
-    counts = []
-    for k in range(len(FUNNEL)):
-        n = sum(v for s, v in per_status.items() if RANK.get(s, 0) >= k)
-        n += sum(v for s, hr, v in further if RANK.get(s, 0) < k <= hr)
-        counts.append(n)
+    per_rank = dict(db.session.execute(
+        select(Relawan.funnel_rank, func.count()).where(*_relawan_conditions(f))
+        .group_by(Relawan.funnel_rank)).all())
+    counts = [sum(n for rank, n in per_rank.items() if rank >= k) for k in range(len(FUNNEL))]
     out = []
     for i, s in enumerate(FUNNEL):
         prev = counts[i - 1] if i else counts[0]

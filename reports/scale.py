@@ -21,7 +21,7 @@ from events.checkin_models import CheckIn
 from events.models import Event, ProgramEnrollment, Registration, TrainingProgram
 from extensions import db
 from relawan.fakes import fake_nik
-from relawan.models import Kelurahan, Relawan, StatusChange
+from relawan.models import Kelurahan, Relawan, StatusChange, funnel_rank_of
 from timeutil import utcnow
 
 CHUNK = 20_000
@@ -41,6 +41,8 @@ HISTORY = {"calon": ["calon"], "terverifikasi": ["calon", "terverifikasi"],
            "aktif": ["calon", "terverifikasi", "dalam_pelatihan", "aktif"],
            "ditolak": ["calon", "ditolak"],
            "nonaktif": ["calon", "terverifikasi", "dalam_pelatihan", "aktif", "nonaktif"]}
+# Relawan.funnel_rank of each final status: the furthest stage on its path (bulk rows skip the ORM).
+FUNNEL_RANK = {status: max(map(funnel_rank_of, path)) for status, path in HISTORY.items()}
 VENUES = ["Aula PKPRI Kota Serang", "Aula DP3AKB Kota Serang", "Pendopo Wali Kota Serang",
           "Aula Kecamatan Kasemen", "Aula Kecamatan Taktakan", "Gedung Juang 45 Serang"]
 TOPICS = ["Pencegahan Kekerasan terhadap Anak", "Pencegahan Perkawinan Anak",
@@ -141,7 +143,8 @@ def _relawan(rng, n: int, log) -> tuple[int, int]:
                   "birth_date": birth, "address": f"Kp. Contoh RT 0{i % 9 + 1}/RW 0{i % 7 + 1}",
                   "kelurahan_kode": kel_for[i], "occupation": None, "education": None,
                   "organisation": org, "organisation_detail": None, "motivation": None,
-                  "availability": None, "status": status, "consent_version": "2026-11-v1",
+                  "availability": None, "status": status, "funnel_rank": FUNNEL_RANK[status],
+                  "consent_version": "2026-11-v1",
                   "consent_at": created, "card_token": secrets.token_urlsafe(16),
                   "created_at": created, "updated_at": created, "status_changed_at": created,
                   "deletion_requested_at": None, "anonymized_at": None})
