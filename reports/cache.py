@@ -25,10 +25,17 @@ _lock = Lock()
 
 
 def relawan_version() -> tuple:
-    """The current version of the relawan data (see module docstring)."""
-    count, top, newest = db.session.execute(
-        select(func.count(Relawan.id), func.max(Relawan.id), func.max(Relawan.created_at))).one()
-    last_change = db.session.scalar(select(func.max(StatusChange.id)))
+    """The current version of the relawan data (see module docstring).
+
+    One statement of four scalar subqueries, so each takes its own shortcut (count(*) over the
+    smallest index on SQLite, max() from the end of an index); a single SELECT with the three
+    relawan aggregates together made both databases read every row instead.
+    """
+    count, top, newest, last_change = db.session.execute(select(
+        select(func.count()).select_from(Relawan).scalar_subquery(),
+        select(func.max(Relawan.id)).scalar_subquery(),
+        select(func.max(Relawan.created_at)).scalar_subquery(),
+        select(func.max(StatusChange.id)).scalar_subquery())).one()
     return (db.engine.url.render_as_string(hide_password=True), count, top, str(newest), last_change)
 
 
