@@ -5,12 +5,19 @@
     make bench-checkin BENCH_ARGS="--pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 For each database: load N registrations (bulk insert) and an API token, start gunicorn
-(2 workers) on a free port, send SCANS check-ins from CONCURRENCY keep-alive clients with 20%
-duplicates (half replays of an earlier scan_id, half second scans of a ticket with a new scan_id)
-and some invalid codes; print throughput and p50/p99; verify in the database that every valid
-scanned ticket has exactly one CheckIn and nothing else was written. Then run the same load
-against bench/floor_app.py and print the ratio. With --pg a dedicated database (`bench` by
-default) is dropped and created on that server.
+(2 workers) on a free port and send check-ins from CONCURRENCY clients with 20% duplicates (half
+replays of an earlier scan_id, half second scans of a ticket with a new scan_id) and some invalid
+codes, in two phases:
+- door pace: each client sends one scan every --pace seconds (32 door phones working fast):
+  the latency a person at the door sees, p50/p99 (target p99 < 50 ms);
+- saturated: SCANS scans, each client sending its next one as soon as it has the answer:
+  throughput and p50/p99. With 32 requests always in flight, latency here is 32 / throughput
+  (Little's law), so it measures capacity, not what a scanner sees at a real door.
+Then verify in the database that every valid scanned ticket has exactly one CheckIn and nothing
+else was written, run the saturated load against bench/floor_app.py (a minimal Flask app doing
+one unique-constrained INSERT per request) with the same gunicorn settings, and print the
+throughput ratio (target >= 0.5). With --pg a dedicated database (`bench` by default) is
+dropped and created on that server.
 """
 from __future__ import annotations
 
@@ -118,21 +125,36 @@ def plan(tokens: list[str], scans: int, dup: float, invalid: float, base_url: st
     return items[:half] + mixed
 
 
-def run_load(port: int, path: str, bodies: list[dict], headers: dict, concurrency: int):
-    """Send bodies from `concurrency` keep-alive clients; returns (seconds, latencies, answers)."""
+def run_load(port: int, path: str, bodies: list[dict], headers: dict, concurrency: int,
+             pace: float = 0.0):
+    """Send bodies from `concurrency` keep-alive clients; returns (seconds, latencies, answers,
+    errors). pace=0: each client sends its next scan as soon as it has the answer (saturation).
+    pace>0: client i owns bodies[i::concurrency] and sends one every `pace` seconds (a door
+    phone's rhythm; starts staggered), so latency is measured at that load, not at saturation."""
     latencies = [0.0] * len(bodies)
     answers = [None] * len(bodies)
     next_i = iter(range(len(bodies)))
     lock = threading.Lock()
     errors = []
+    t_start = time.perf_counter() + 0.05
 
-    def client():
+    def indexes(k):
+        if not pace:
+            while True:
+                with lock:
+                    i = next(next_i, None)
+                if i is None:
+                    return
+                yield i
+        for n, i in enumerate(range(k, len(bodies), concurrency)):
+            wait = t_start + (k / concurrency + n) * pace - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            yield i
+
+    def client(k):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while True:
-            with lock:
-                i = next(next_i, None)
-            if i is None:
-                break
+        for i in indexes(k):
             data = json.dumps(bodies[i])
             for attempt in range(3):
                 t0 = time.perf_counter()
@@ -152,7 +174,7 @@ def run_load(port: int, path: str, bodies: list[dict], headers: dict, concurrenc
                         errors.append(repr(exc))
         conn.close()
 
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(concurrency)]
     t0 = time.perf_counter()
     for t in threads:
         t.start()
@@ -267,22 +289,34 @@ def bench_one(label: str, url: str, args, tmpdir: str) -> tuple[dict, dict]:
     finally:
         pass
     stop(proc)
-    # Warm-up scans changed the database: reload so the verification is exact.
-    event_id, tokens, bearer = load(url, args.registrations)
+    # Warm-up scans changed the database: reload so the verification is exact. The paced phase
+    # gets registrations of its own (after the first args.registrations).
+    event_id, tokens, bearer = load(url, args.registrations + args.pace_scans)
+    paced_tokens, tokens = tokens[args.registrations:], tokens[:args.registrations]
     items = plan(tokens, args.scans, args.dup, args.invalid, "http://127.0.0.1:5000", random.Random(args.seed))
+    paced_items = (plan(paced_tokens, args.pace_scans, args.dup, args.invalid, "http://127.0.0.1:5000",
+                        random.Random(args.seed + 1)) if args.pace_scans else [])
     headers["Authorization"] = f"Bearer {bearer}"
-    bodies = [{"code": code, "scan_id": sid, "device": "bench", "method": "qr"} for sid, code in items]
+
+    def to_bodies(scan_items):
+        return [{"code": code, "scan_id": sid, "device": "bench", "method": "qr"} for sid, code in scan_items]
+    path = f"/api/v1/events/{event_id}/checkins"
     proc = start_gunicorn("app:create_app()", port, {"DATABASE_URL": url, "RATELIMIT_ENABLED": "0"}, args)
     try:
         run_load(port, "/healthz", [{}] * 50, {}, 4)
-        seconds, lat, answers, errors = run_load(port, f"/api/v1/events/{event_id}/checkins",
-                                                 bodies, headers, args.concurrency)
+        paced = (run_load(port, path, to_bodies(paced_items), headers, args.concurrency, args.pace)
+                 if paced_items else None)
+        seconds, lat, answers, errors = run_load(port, path, to_bodies(items), headers, args.concurrency)
     finally:
         stop(proc)
+    if paced:
+        errors = paced[3] + errors
     if errors:
         print(f"  {len(errors)} transport errors, first: {errors[0]}")
-    app_stats = summary("app", seconds, lat)
-    verify(url, event_id, items, answers)
+    paced_stats = (summary(f"app, door pace ({args.concurrency} x 1 scan / {args.pace:g} s)", paced[0], paced[1])
+                   if paced else None)
+    app_stats = summary("app, saturated", seconds, lat)
+    verify(url, event_id, paced_items + items, (paced[2] if paced else []) + answers)
 
     floor_url = url
     if url.startswith("sqlite:///"):
@@ -299,12 +333,15 @@ def bench_one(label: str, url: str, args, tmpdir: str) -> tuple[dict, dict]:
             args.concurrency)
     finally:
         stop(proc)
-    floor_stats = summary("floor", seconds, lat)
+    floor_stats = summary("floor, saturated", seconds, lat)
     ratio = app_stats["throughput"] / floor_stats["throughput"]
-    verdict_p99 = "OK" if app_stats["p99_ms"] < 50 else "ABOVE TARGET"
     verdict_ratio = "OK" if ratio >= 0.5 else "BELOW TARGET"
-    print(f"  ratio app/floor throughput {ratio:.2f} (target >= 0.5: {verdict_ratio}); "
-          f"app p99 {app_stats['p99_ms']} ms (target < 50 ms: {verdict_p99})")
+    print(f"  ratio app/floor throughput {ratio:.2f} (target >= 0.5: {verdict_ratio})")
+    if paced_stats:
+        verdict_p99 = "OK" if paced_stats["p99_ms"] < 50 else "ABOVE TARGET"
+        print(f"  app p99 at door pace {paced_stats['p99_ms']} ms (target < 50 ms: {verdict_p99}); "
+              f"saturated p99 {app_stats['p99_ms']} ms (floor {floor_stats['p99_ms']} ms): with 32 "
+              f"requests always in flight, latency = 32 / throughput (Little's law)")
     return app_stats, floor_stats
 
 
@@ -318,11 +355,16 @@ def main(argv=None) -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help=">1 uses gthread workers")
-    parser.add_argument("--access-log", choices=("app", "gunicorn", "off"), default="app",
-                        help="one access line per request written by the app itself, the floor "
-                             "writing none (default: the app as deployed vs. a bare floor), by "
-                             "gunicorn for both apps (production's logging, slows the floor "
-                             "too), or by neither")
+    parser.add_argument("--access-log", choices=("app", "gunicorn", "off"), default="gunicorn",
+                        help="one access line per request written by gunicorn for both apps "
+                             "(default: production's logging, gunicorn.conf.py), by the app "
+                             "itself with the floor writing none, or by neither")
+    parser.add_argument("--pace", type=float, default=0.5,
+                        help="door-pace phase: each client sends one scan every PACE seconds "
+                             "(default %(default)s s: faster than a person can step up, be "
+                             "scanned and read the result)")
+    parser.add_argument("--pace-scans", type=int, default=960,
+                        help="scans in the door-pace phase (0 skips it; default %(default)s)")
     parser.add_argument("--dup", type=float, default=0.20, help="share of duplicate scans")
     parser.add_argument("--invalid", type=float, default=0.03, help="share of invalid codes")
     parser.add_argument("--seed", type=int, default=20261128)
