@@ -33,6 +33,9 @@ def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (every model registered on the metadata)
 
     db.init_app(app)
+    from helpers import dbpool
+
+    dbpool.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
                      render_as_batch=True)
     login_manager.init_app(app)

@@ -38,15 +38,13 @@ def build_config(instance_path: str) -> dict:
     return {
         "SECRET_KEY": load_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": db_url,
-        # No pre-ping: it costs a round trip on every request (every scan). A connection the
-        # server dropped (restart) fails one request, after which SQLAlchemy invalidates the
-        # pool; the scanner keeps a scan answered with 5xx in its queue and sends it again.
-        # Connections are renewed every 30 minutes so idle ones do not outlive server timeouts.
-        # Pre-ping (one cheap round trip per pooled checkout) keeps a database restart from
-        # turning the next request on every stale connection into a 500. DB_POOL_PRE_PING=0
-        # trades that safety for check-in throughput (bench/README.md).
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": _bool("DB_POOL_PRE_PING", True),
+        # Connection health (helpers/dbpool.py): a pooled connection is pinged only after it sat
+        # idle DB_PING_AFTER_IDLE seconds, not on every checkout (a round trip per scan).
+        # DB_POOL_PRE_PING=1 pings on every checkout. Connections are renewed every 30 minutes
+        # so idle ones do not outlive server timeouts.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": _bool("DB_POOL_PRE_PING", False),
                                       "pool_recycle": 1800},
+        "DB_PING_AFTER_IDLE": float(os.environ.get("DB_PING_AFTER_IDLE", "10")),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "ORG_NAME": os.environ.get(
             "ORG_NAME",
