@@ -138,7 +138,17 @@ def check_in(event_id: int):
 
 @api_login_required(scan_key=_scan_key)
 def _check_in(event_id: int):
-    """The full path of a scan: session or bearer caller, every outcome, on the Session."""
+    """The full path of a scan: session or bearer caller, every outcome, on the Session. A
+    session caller (the scanner page) first gets the lean path too, now that it is
+    authenticated and its CSRF token checked."""
+    if g.api_auth == "session" and event_id <= MAX_ID:
+        try:
+            scan = parse_scan(request.get_json(silent=True))
+        except BadBody:
+            scan = None  # 404/403 come before 400: answered below
+        found = lean.check_in_as(g.api_user, event_id, scan) if scan is not None else None
+        if found is not None:
+            return jsonify(found[1].body), found[1].http_status
     event, failure = _event_or_error(event_id)
     if failure:
         return failure

@@ -1,14 +1,16 @@
-"""The lean path of a bearer-token scan: one pooled DBAPI connection, no ORM Session.
+"""The lean path of a scan: one pooled DBAPI connection, no ORM Session.
 
-A door phone's scan (`POST /api/v1/events/<id>/checkins` with `Authorization: Bearer`) is the
-one request that arrives hundreds of times a minute. Through the Session it pays for the unit of
+A scan (`POST /api/v1/events/<id>/checkins`, from the scanner page with the browser session or
+from a device with `Authorization: Bearer`) is the one request that arrives hundreds of times a
+minute. Through the Session it pays for the unit of
 work twice over (Session begin, Connection and transaction objects, commit bookkeeping, close),
 which costs more than the three SQL statements themselves. Here the same statements run on a
 connection taken straight from the engine's pool, in one transaction of their own:
 
-1. one SELECT: token, user, event, door-staff grant, stored answer of this scan_id, the
+1. one SELECT: event, the caller's door-staff grant, stored answer of this scan_id, the
    registration of the ticket with its first check-in, and whether the code is a relawan card
-   (auth.tokens + events.checkin.FIRST_LOOK_*);
+   (events.checkin.FIRST_LOOK_*); for a bearer scan the token and its user in the same SELECT
+   (auth.tokens); a session caller was authenticated (and CSRF-checked) by api_auth before;
 2. for a first scan of a confirmed ticket: INSERT check_in (the unique constraint on
    registration_id decides, exactly as in the full path);
 3. INSERT scan_record with the answer (the unique scan_id makes replays return it);
@@ -29,11 +31,14 @@ tests run every scan case through both (tests/test_checkin_lean.py).
 """
 from __future__ import annotations
 
-from sqlalchemy import JSON, DateTime, Integer
+from sqlalchemy import JSON, DateTime, Integer, String
 
 from events.checkin import (
     _INSERT_CHECK_IN,
     _INSERT_SCAN,
+    FIRST_LOOK_COLUMNS_SQL,
+    FIRST_LOOK_JOINS_SQL,
+    FIRST_LOOK_TYPES,
     STATUS,
     _judge,
     first_look_of,
@@ -60,16 +65,44 @@ _CHECK_IN_AND_ANSWER_PG = Statement(
     columns={"id": Integer})
 
 
+# A session caller (already authenticated): the event, their grant and the first look.
+_SESSION_LOOK = Statement(
+    "SELECT e.id AS ev_id, e.kind AS ev_kind, g.id AS grant_id, " + FIRST_LOOK_COLUMNS_SQL
+    + " FROM (SELECT 1 AS one) AS o LEFT JOIN event e ON e.id = :event_id"
+    " LEFT JOIN door_staff_grant g ON g.event_id = e.id AND g.user_id = :user_id"
+    " AND g.revoked_at IS NULL AND e.ends_at > :now" + FIRST_LOOK_JOINS_SQL,
+    binds={"now": DateTime()},
+    columns={"ev_id": Integer, "ev_kind": String, "grant_id": Integer, **FIRST_LOOK_TYPES})
+
+
 def check_in(bearer: str, event_id: int, scan: dict):
-    """(TokenUser, ScanOutcome) for a validated scan body (api_checkin.parse_scan), or None:
-    then nothing was written and the caller runs the full path."""
+    """(TokenUser, ScanOutcome) for a validated scan body (api_checkin.parse_scan) sent with a
+    bearer token, or None: then nothing was written and the caller runs the full path."""
+    from auth.tokens import lookup_token
+
+    def look(on, token):
+        return lookup_token(bearer, event_id, with_event=True, scan=(scan["scan_id"], token), on=on)
+    return _transaction(look, event_id, scan)
+
+
+def check_in_as(user, event_id: int, scan: dict):
+    """As check_in() for a caller the browser session authenticated (the scanner page)."""
+    from auth.tokens import EventAccess
+
+    def look(on, token):
+        row = _SESSION_LOOK.first_on(*on, {"event_id": event_id, "user_id": user.id,
+                                           "now": utcnow(), "scan_id": scan["scan_id"],
+                                           "token": token})
+        return user, EventAccess(row.ev_id, row.ev_kind, row.grant_id is not None, row)
+    return _transaction(look, event_id, scan)
+
+
+def _transaction(look, event_id: int, scan: dict):
     engine = db.engine
     dialect = engine.dialect
     if dialect.driver not in RAW_DRIVERS:
         return None
     from sqlalchemy.exc import IntegrityError
-
-    from auth.tokens import lookup_token
 
     token = parse_code(scan["code"])
     pooled = engine.raw_connection()
@@ -78,7 +111,7 @@ def check_in(bearer: str, event_id: int, scan: dict):
         pooled.dbapi_connection.autocommit = True
     try:
         try:
-            found = _scan(pooled, dialect, bearer, event_id, scan, token, lookup_token)
+            found = _scan(pooled, dialect, look, event_id, scan, token)
         except IntegrityError:  # a race another door or a copy of this scan won: full path
             found = None
         if found is None:
@@ -92,10 +125,8 @@ def check_in(bearer: str, event_id: int, scan: dict):
         pooled.close()  # back to the pool, which rolls back whatever an error left open
 
 
-def _scan(pooled, dialect, bearer, event_id, scan, token, lookup_token):
-    on = (pooled, dialect)
-    user, access = lookup_token(bearer, event_id, with_event=True, scan=(scan["scan_id"], token),
-                                on=on)
+def _scan(pooled, dialect, look, event_id, scan, token):
+    user, access = look((pooled, dialect), token)
     if user is None or access.id is None or not (user.role in STAFF or access.grant_active):
         return None  # 401 / 404 / 403: the full path words those answers
     stored, row = first_look_of(access.row)

@@ -1,9 +1,10 @@
-"""The lean path of bearer scans (events/checkin/lean.py) answers exactly as the full path.
+"""The lean path of scans (events/checkin/lean.py) answers exactly as the full path.
 
-Every case runs twice on twin data: once as a door phone sends it (bearer token: the lean path
-answers when it can), once with the lean path switched off (the full path on the Session). The
-status, the body and the rows written must match; the test also pins which cases the lean path
-answers itself and which it leaves to the full path before writing anything.
+Every case runs twice on twin data: once as it arrives (the lean path answers when it can), once
+with the lean path switched off (the full path on the Session); and both for a device with a
+bearer token and for the scanner page (browser session). The status, the body and the rows
+written must match; the test also pins which cases the lean path answers itself and which it
+leaves to the full path before writing anything.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from events.checkin import lean
 from events.checkin_models import CheckIn, ScanRecord
 from events.models import Registration, RegistrationStatus
 from extensions import db
+from tests.conftest import login
 from tests.events.test_checkin_helpers import bearer, grant, make_registration, make_token, scan
 from timeutil import parse_iso_utc, utcnow
 
@@ -47,28 +49,38 @@ def _comparable(body):
     return body
 
 
-@pytest.fixture()
-def door(app, client, make_user, make_event, monkeypatch):
-    """door(case) -> [(lean answered?, status, body), ...] for both paths, with the rows."""
+@pytest.fixture(params=["bearer", "session"])
+def door(request, app, make_user, make_event, monkeypatch):
+    """door(case) -> (lean answered? per lean call, [(status, body)], rows) after checking that
+    the full path gives the same. Scans without their own headers come from the panitia, with
+    a bearer token or from the scanner page (session cookie), per the fixture's parameter."""
     calls = []
-    real = lean.check_in
+    real = {"check_in": lean.check_in, "check_in_as": lean.check_in_as}
 
-    def spy(*args, **kwargs):
-        found = real(*args, **kwargs)
-        calls.append(found is not None)
-        return found
+    def spy(name):
+        def call(*args, **kwargs):
+            found = real[name](*args, **kwargs)
+            calls.append(found is not None)
+            return found
+        return call
 
     def run(setup, *, lean_on: bool):
         panitia = make_user("panitia", name="Budi Panitia")
         plain = make_token(app, panitia)
+        client = app.test_client()
+        own_headers = bearer(plain)
+        if request.param == "session":
+            login(client, panitia)
+            own_headers = {}
         event = make_event(starts_at=utcnow() - timedelta(hours=1))
         bodies = setup(event, panitia, plain)
-        monkeypatch.setattr(lean, "check_in", spy if lean_on else (lambda *a, **k: None))
+        for name in real:
+            monkeypatch.setattr(lean, name, spy(name) if lean_on else (lambda *a, **k: None))
         calls.clear()
         out = []
         for body, headers in bodies:
             resp = client.post(f"/api/v1/events/{event.id}/checkins", json=body,
-                               headers=headers or bearer(plain))
+                               headers=headers or own_headers)
             out.append((resp.status_code, resp.json))
         return list(calls), out, _rows(app, event.id)
 
