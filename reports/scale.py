@@ -299,6 +299,11 @@ def generate(relawan: int, events: int, checkins: int, seed: int = 1, log=print)
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{t}\"', 'id'), "
                                     f"(SELECT COALESCE(MAX(id), 1) FROM \"{t}\"))"))
     db.session.commit()  # a bulk load: commit once here (demo-data calls this without committing)
+    if conn.dialect.name == "postgresql":
+        # Planner statistics for the new rows now, as autovacuum would do soon after a bulk load
+        # (and must, where a server runs with autovacuum off).
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     out = {"relawan": n_rel, "events": len(evs), "registrations": regs.total,
            "checkins": cis.total, "enrollments": enrol.total,
            "seconds": round(_time.monotonic() - t0, 1)}
