@@ -17,7 +17,7 @@
 // Bump VERSION whenever this file or the precache list changes: the new
 // worker then deletes the old caches when it activates.
 
-const VERSION = 'v1';
+const VERSION = 'v2';
 const PREFIX = 'p2tp2a-';
 const STATIC_CACHE = `${PREFIX}static-${VERSION}`;
 const PAGE_CACHE = `${PREFIX}pages-${VERSION}`;
@@ -40,6 +40,24 @@ const PRECACHE = [
   'static/css/app.css',
   'static/css/scanner.css',
   'static/js/scanner.js',
+  'static/js/scanner/api.js',
+  'static/js/scanner/camera.js',
+  'static/js/scanner/checkin.js',
+  'static/js/scanner/counter.js',
+  'static/js/scanner/decode.js',
+  'static/js/scanner/device.js',
+  'static/js/scanner/feedback.js',
+  'static/js/scanner/manual.js',
+  'static/js/scanner/messages.js',
+  'static/js/scanner/net.js',
+  'static/js/scanner/page.js',
+  'static/js/scanner/queue-ui.js',
+  'static/js/scanner/recent.js',
+  'static/js/scanner/result-ui.js',
+  'static/js/scanner/search.js',
+  'static/js/scanner/sync.js',
+  'static/js/scanner/undo.js',
+  'static/js/scanner/util.js',
   'static/js/offline-queue.js',
   'static/vendor/barcode-detector-3.2.2/ponyfill.js',
   'static/vendor/barcode-detector-3.2.2/zxing-exported.js',

@@ -1,0 +1,63 @@
+// The two lists under the scanner: scans waiting for upload (#queue-panel)
+// and the server's answers for them once uploaded (#sync-results).
+
+import { LABELS, METHOD_LABELS, toneFor } from './messages.js';
+import { el, formatWib, shortCode } from './util.js';
+
+/** Returns {renderQueue(items), addSyncResult(item, response)}. */
+export function createQueueUi(ui, state, renderNet) {
+  function renderQueue(items) {
+    state.queueLength = items.length;
+    renderNet();
+    if (!ui.queuePanel || !ui.queueList) return;
+    ui.queueList.replaceChildren();
+    for (const item of items) {
+      const li = el('li', 'queue-item');
+      li.appendChild(el('span', 'queue-item__time', formatWib(item.scanned_at)));
+      li.appendChild(el('span', 'queue-item__method', METHOD_LABELS[item.method] || item.method));
+      li.appendChild(el('span', 'queue-item__code', shortCode(item.code)));
+      ui.queueList.appendChild(li);
+    }
+    ui.queuePanel.hidden = items.length === 0;
+    const h = ui.queuePanel.querySelector('h2');
+    if (h) h.textContent = `Menunggu sinkron (${items.length})`;
+  }
+
+  function addSyncResult(item, r) {
+    const body = r.data || {};
+    const entry = {
+      scan_id: item.scan_id,
+      code: item.code,
+      status: r.status,
+      result: body.result,
+      message: body.message || '',
+      attendee: body.attendee || null,
+      first_check_in: body.first_check_in || null,
+      checkin_id: body.checkin_id ?? null,
+      scanned_at: item.scanned_at,
+    };
+    state.syncResults.push(entry);
+    if (!ui.syncPanel || !ui.syncList) return;
+    const li = el('li', `sync-item sync-item--${toneFor(entry.result)}`);
+    const head = el('div', 'sync-item__head');
+    head.appendChild(
+      el('strong', 'sync-item__name', (entry.attendee && entry.attendee.name) || `Kode ${shortCode(item.code)}`),
+    );
+    head.appendChild(el('span', 'sync-item__result', LABELS[entry.result] || entry.result));
+    li.appendChild(head);
+    if (entry.attendee && entry.attendee.instansi) {
+      li.appendChild(el('div', 'sync-item__instansi', entry.attendee.instansi));
+    }
+    if (entry.message) li.appendChild(el('p', 'sync-item__message', entry.message));
+    const meta = [`Dipindai ${formatWib(item.scanned_at)}`];
+    const f = entry.first_check_in;
+    if (entry.result === 'already_checked_in' && f) {
+      meta.push(`pertama masuk ${formatWib(f.at)}${f.by ? ` oleh ${f.by}` : ''}`);
+    }
+    li.appendChild(el('p', 'sync-item__meta', meta.join(' · ')));
+    ui.syncList.appendChild(li);
+    ui.syncPanel.hidden = false;
+  }
+
+  return { renderQueue, addSyncResult };
+}
