@@ -3,7 +3,7 @@
     .venv/bin/python bench/crash.py                      # SQLite (WAL) in a temp folder
     .venv/bin/python bench/crash.py --rounds 5 --clients 16
     .venv/bin/python bench/crash.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_crash
-        (the PostgreSQL database is emptied: drop_all + create_all)
+        (the PostgreSQL database is created if missing, else emptied: drop_all + create_all)
 
 What it does, per round: start `gunicorn -c gunicorn.conf.py` with 2 workers; N client threads
 POST /api/v1/events/<id>/checkins with a bearer token, one ticket each; once some answers came
@@ -169,6 +169,18 @@ def checked_in_tokens(url: str) -> tuple[set[str], int]:
         engine.dispose()
 
 
+def _create_pg_database(url: str) -> None:
+    """Create the PostgreSQL database named in `url` if it does not exist yet."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}):
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--database-url", default=None)
@@ -180,6 +192,8 @@ def main(argv=None) -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="crash-bench-"))
     url = args.database_url or f"sqlite:///{tmp / 'crash.db'}"
+    if url.startswith("postgresql"):
+        _create_pg_database(url)
     event_id, api_token, tickets = setup_database(url, args.tickets)
     sync = os.environ.get("SQLITE_SYNCHRONOUS", "NORMAL").upper()
     dialect = url.split(":", 1)[0]
