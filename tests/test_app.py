@@ -57,3 +57,12 @@ def test_security_headers_present(client):
     resp = client.get("/masuk")
     assert "script-src 'self'" in resp.headers["Content-Security-Policy"]
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_name_a_favicon_that_exists(client):
+    """Without an icon link phones ask for /favicon.ico and download a 404 page each time."""
+    page = client.get("/masuk").get_data(as_text=True)
+    assert 'rel="icon"' in page and "/static/img/icon.svg" in page
+    icon = client.get("/static/img/icon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert len(icon.data) < 1024
