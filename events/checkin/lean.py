@@ -51,7 +51,6 @@ from events.models import EventKind
 from extensions import db
 from timeutil import utcnow
 
-
 # PostgreSQL: check_in and scan_record rows in one statement; the stored answer gets the new id.
 _CHECK_IN_AND_ANSWER_PG = Statement(
     "WITH ci AS (INSERT INTO check_in (registration_id, event_id, scan_id, scanned_at, "

@@ -19,8 +19,9 @@ def mail_enabled() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def send_mail(to: str, subject: str, body: str) -> bool:
-    """Send one plain-text email; returns False (and logs) when off or on failure. Never raises."""
+def send_mail(to: str, subject: str, body: str, attachments: tuple = ()) -> bool:
+    """Send one plain-text email, with optional (filename, mime type, bytes) attachments; returns
+    False (and logs) when off or on failure. Never raises."""
     if not mail_enabled() or not to:
         return False
     cfg = current_app.config
@@ -29,6 +30,9 @@ def send_mail(to: str, subject: str, body: str) -> bool:
     msg["To"] = to
     msg["Subject"] = subject
     msg.set_content(body)
+    for filename, mime, data in attachments:
+        maintype, subtype = mime.split("/", 1)
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     try:
         with smtplib.SMTP(cfg["MAIL_SERVER"], cfg.get("MAIL_PORT", 587), timeout=10) as smtp:
             if cfg.get("MAIL_USE_TLS"):
@@ -48,16 +52,27 @@ def registration_email(reg: Registration) -> str | None:
     return reg.guest_email
 
 
+QR_FILENAME = "tiket-qr.png"
+
+
 def send_ticket(reg: Registration) -> bool:
-    """The ticket link by email (the QR is on the linked page)."""
+    """The ticket by email: the link and, for a confirmed seat, the QR as a PNG attachment, so
+    the ticket can be shown at the door from the mail app without a connection."""
     event = reg.event
-    status = ("Anda masuk daftar tunggu; kami kabari bila kursi tersedia."
-              if reg.status == "waitlisted" else "Pendaftaran Anda terkonfirmasi.")
+    confirmed = reg.status != "waitlisted"
+    status = ("Pendaftaran Anda terkonfirmasi." if confirmed
+              else "Anda masuk daftar tunggu; kami kabari bila kursi tersedia.")
+    qr_line = (f"Kode QR tiket terlampir ({QR_FILENAME}): tunjukkan di pintu masuk, juga bisa "
+               f"tanpa internet.\n" if confirmed else "")
     body = (f"Yth. {reg.display_name},\n\n{status}\n\n"
             f"Kegiatan : {event.title}\nWaktu    : {format_wib(event.starts_at)}\n"
             f"Tempat   : {event.venue_name}\n\nTiket dan kode QR Anda: {ticket_url(reg.token)}\n"
-            f"Tunjukkan kode QR ini di pintu masuk.\n\n{current_app.config['ORG_UNIT']}")
-    return send_mail(registration_email(reg), f"Tiket: {event.title}", body)
+            f"{qr_line}\n{current_app.config['ORG_UNIT']}")
+    attachments = ()
+    if confirmed:
+        from helpers import qr
+        attachments = ((QR_FILENAME, "image/png", qr.png(ticket_url(reg.token), box_size=8)),)
+    return send_mail(registration_email(reg), f"Tiket: {event.title}", body, attachments)
 
 
 def send_cancellation(registrations: list[Registration]) -> int:

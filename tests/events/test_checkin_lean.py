@@ -19,9 +19,14 @@ from events.checkin_models import CheckIn, ScanRecord
 from events.models import Registration, RegistrationStatus
 from extensions import db
 from tests.conftest import login
-from tests.events.test_checkin_helpers import bearer, grant, make_registration, make_token, scan
+from tests.events.test_checkin_helpers import (
+    bearer,
+    grant,
+    make_registration,
+    make_token,
+    scan,
+)
 from timeutil import parse_iso_utc, utcnow
-
 
 
 def _rows(app, event_id):
@@ -147,7 +152,7 @@ def test_walk_in_flag_is_kept(door):
             db.session.get(Registration, reg_id).source = "walk_in"
             db.session.commit()
         return [(scan(token), None)]
-    answered, out, _rows_ = door(setup)
+    answered, out, _rows = door(setup)
     assert answered == [True] and out[0][1]["walk_in"] is True
 
 
