@@ -103,7 +103,12 @@ def event_report(event_id: int):
     event = db.get_or_404(Event, event_id)
     kec = forced_kecamatan(request.args.get("kecamatan"))
     sig = stats.signatures({event.id}).get(event.id)
-    summary = cache.cached("event", (event.id, kec), (db.engine.url.render_as_string(), sig,
+    # izin moves no count in the signature: its own (count, sum of ids) keeps every worker's
+    # cached summary honest, not only the one that recorded the izin.
+    izin = tuple(db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Registration.id), 0))
+        .where(Registration.event_id == event.id, Registration.excused.is_(True))).one())
+    summary = cache.cached("event", (event.id, kec), (db.engine.url.render_as_string(), sig, izin,
                                                       str(event.created_at)),
                            lambda: event_summary(event, kec))
     certs = []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from auth.models import AuditEntry
 from events.models import Registration, TrainingProgram
@@ -76,3 +76,19 @@ def test_izin_refused_for_checked_in_and_for_koordinator(world, login_as, app):
                                         data={"excused": "1", "note": "x"}).status_code == 403
     with app.app_context():
         assert db.session.get(Registration, other).excused is False
+
+
+def test_izin_recorded_by_another_worker_shows_on_a_cached_event_report(world, login_as, app):
+    """The izin route clears only its own process's cache; another worker's cached report must
+    still see the change (its cache version includes the izin rows)."""
+    from reports.attendance import set_excused
+    c = login_as("panitia")
+    url = f"/laporan/kegiatan/{world.ids.s1}"
+    assert "izin: 1" in c.get(url).get_data(as_text=True)  # B, cached now
+    with app.app_context():  # as another worker would: no cache.clear() here
+        reg = db.session.get(Registration, world.ids.regs[("S1", "C")])
+        set_excused(reg, True, "Dinas luar", None)
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(Registration).where(
+            Registration.event_id == world.ids.s1, Registration.excused.is_(True))) == 2
+    assert "izin: 2" in c.get(url).get_data(as_text=True)
