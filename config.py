@@ -51,6 +51,8 @@ def build_config(instance_path: str) -> dict:
             "Dinas Pengendalian Penduduk, Keluarga Berencana, Pemberdayaan Perempuan "
             "dan Perlindungan Anak (DP3AKB) Kota Serang"),
         "ORG_UNIT": os.environ.get("ORG_UNIT", "P2TP2A Kota Serang"),
+        # First line of the kop surat on PDFs (daftar hadir, certificates); empty: no line.
+        "ORG_GOVERNMENT": os.environ.get("ORG_GOVERNMENT", "Pemerintah Kota Serang"),
         "ORG_ADDRESS": os.environ.get("ORG_ADDRESS", "Kota Serang, Banten"),
         "CITY_NAME": os.environ.get("CITY_NAME", "Kota Serang"),
         "CITY_SHORT": os.environ.get("CITY_SHORT", "Serang"),

@@ -167,7 +167,8 @@ def render_pdf(cert: Certificate) -> bytes:
     """The certificate PDF with the verification QR and the configured signatory."""
     cfg = current_app.config
     header = DocHeader(org_name=cfg["ORG_NAME"], org_unit=cfg["ORG_UNIT"],
-                       org_address=cfg.get("ORG_ADDRESS", ""), city=cfg.get("CITY_SHORT", "Serang"))
+                       org_address=cfg.get("ORG_ADDRESS", ""), city=cfg.get("CITY_SHORT", "Serang"),
+                       org_government=cfg.get("ORG_GOVERNMENT", ""))
     hours = f"{cert.hours:g} jam".replace(".", ",") if cert.hours else ""
     data = CertificateData(
         number=cert.number, name=cert.name, role_label=ROLE_TEXT.get(cert.role_label, cert.role_label),

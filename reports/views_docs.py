@@ -68,7 +68,8 @@ def _attendance_rows(event: Event, filled: bool) -> list[AttendanceRow]:
 def doc_header() -> DocHeader:
     cfg = current_app.config
     return DocHeader(org_name=cfg["ORG_NAME"], org_unit=cfg["ORG_UNIT"],
-                     org_address=cfg.get("ORG_ADDRESS", ""), city=cfg.get("CITY_SHORT", "Serang"))
+                     org_address=cfg.get("ORG_ADDRESS", ""), city=cfg.get("CITY_SHORT", "Serang"),
+                     org_government=cfg.get("ORG_GOVERNMENT", ""))
 
 
 @bp.get("/laporan/kegiatan/<int:event_id>/daftar-hadir.pdf")

@@ -168,6 +168,8 @@ def certificate_pdf(header: DocHeader, cert: CertificateData) -> bytes:
     c.setSubject(cert.program_title)
     _border(c)
     top = PAGE_H - 33 * mm
+    if header.org_government:
+        _centre(c, header.org_government.upper(), fonts.sans_bold, 9.5, top + 5 * mm, GREY)
     _centre(c, header.org_name.upper(), fonts.sans_bold, 9.5, top, GREY, 205 * mm, 6.5)
     _centre(c, header.org_unit.upper(), fonts.sans_bold, 11, top - 5.5 * mm, NAVY)
     # title with spaced letters

@@ -30,6 +30,7 @@ class DocHeader:
     org_unit: str            # "P2TP2A Kota Serang"
     org_address: str = ""
     city: str = "Serang"
+    org_government: str = ""  # "Pemerintah Kota Serang": the first line of a kop surat
 
 
 @dataclass
@@ -196,8 +197,12 @@ class DoubleRule(Flowable):
 
 
 def kop_flowables(header: DocHeader, width: float, fonts: Fonts) -> list:
-    """Letterhead block: organisation name, unit, address, double rule."""
-    out = [para(header.org_name.upper(),
+    """Letterhead block: government, organisation name, unit, address, double rule."""
+    out = []
+    if header.org_government:
+        out.append(para(header.org_government.upper(),
+                        style("kop0", fonts.sans_bold, 12.5, align=TA_CENTER, leading=15)))
+    out += [para(header.org_name.upper(),
                 style("kop1", fonts.sans_bold, 11.5, align=TA_CENTER, leading=14)),
            para(header.org_unit.upper(),
                 style("kop2", fonts.sans_bold, 13.5, align=TA_CENTER, leading=17,

@@ -36,6 +36,8 @@ def test_filled_version_lists_checkins_with_time_and_masked_phone(world, login_a
     assert not re.search(r"\d{16}", text)
     assert format_wib(world.ids.starts["e1"] + timedelta(minutes=10), "time") in text  # Dedi's Jam Hadir
     assert "Sosialisasi Satu" in text and "Ketua Panitia" in text
+    kop = text.index("PEMERINTAH KOTA SERANG")  # kop surat: government, then the dinas
+    assert kop < text.index("DINAS PENGENDALIAN PENDUDUK") < text.index("Sosialisasi Satu")
 
 
 def test_blank_version_lists_registrants_without_times(world, login_as):
