@@ -1,7 +1,7 @@
 """Panitia pages: event list, create, edit, publish, cancel, registrant list."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from events import bp
 from events.forms import ActionForm, CancelEventForm, EventForm
@@ -28,13 +28,19 @@ def manage():
     status = request.args.get("status", "")
     kind = request.args.get("jenis", "")
     query = select(Event).order_by(Event.starts_at.desc())
-    if status in {s.value for s in EventStatus}:
+    now = utcnow()
+    if status == EventStatus.FINISHED:  # as shown: closed by hand, or published and ended
+        query = query.where(or_(Event.status == status,
+                                and_(Event.status == EventStatus.PUBLISHED, Event.ends_at <= now)))
+    elif status == EventStatus.PUBLISHED:
+        query = query.where(Event.status == status, Event.ends_at > now)
+    elif status in {s.value for s in EventStatus}:
         query = query.where(Event.status == status)
     if kind:
         query = query.where(Event.kind == kind)
     page = db.paginate(query, per_page=25, error_out=False)
     return render_template("events/manage.html", page=page, status=status, kind=kind,
-                           staff=is_staff(), mail_on=mail_enabled(), now=utcnow())
+                           staff=is_staff(), mail_on=mail_enabled(), now=now)
 
 
 def _event_form(event=None):

@@ -132,8 +132,16 @@ class Event(db.Model):
         return KIND_LABELS.get(EventKind(self.kind), self.kind)
 
     @property
+    def display_status(self) -> str:
+        """The status people see: a published event that has ended shows as selesai (finished)
+        without anyone having to close it; the stored status is unchanged."""
+        if self.status == EventStatus.PUBLISHED and self.ends_at <= utcnow():
+            return EventStatus.FINISHED.value
+        return self.status
+
+    @property
     def status_label(self) -> str:
-        return EVENT_STATUS_LABELS.get(EventStatus(self.status), self.status)
+        return EVENT_STATUS_LABELS.get(EventStatus(self.display_status), self.status)
 
     @property
     def seats_left(self) -> int | None:

@@ -167,3 +167,20 @@ def test_public_landing_and_detail_and_ics(client, make_event):
     assert f"DTSTART:{start:%Y%m%dT%H%M%S}Z" in body
     assert "SUMMARY:Sosialisasi\\, Pencegahan\\; Kekerasan" in body
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+
+
+def test_ended_published_event_shows_as_selesai_and_filters_as_finished(login_as, app, make_event):
+    past = make_event(title="Sosialisasi Bulan Lalu", starts_at=utcnow() - timedelta(days=30))
+    coming = make_event(title="Sosialisasi Pekan Depan")
+    with app.app_context():  # nobody closed it: the stored status stays published
+        assert db.session.get(Event, past.id).status == "published"
+        assert db.session.get(Event, past.id).display_status == "finished"
+        assert db.session.get(Event, coming.id).display_status == "published"
+    c = login_as("panitia")
+    finished = c.get("/kelola/kegiatan?status=finished").get_data(as_text=True)
+    assert "Sosialisasi Bulan Lalu" in finished and "Sosialisasi Pekan Depan" not in finished
+    assert 'badge-finished">Selesai' in finished
+    published = c.get("/kelola/kegiatan?status=published").get_data(as_text=True)
+    assert "Sosialisasi Pekan Depan" in published and "Sosialisasi Bulan Lalu" not in published
+    detail = c.get(f"/kegiatan/{past.id}").get_data(as_text=True)
+    assert "Selesai" in detail
