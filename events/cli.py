@@ -1,4 +1,4 @@
-"""Events CLI: `flask training recompute` and `flask demo-data`."""
+"""Events CLI: `flask training recompute`, `flask events remind` and `flask demo-data`."""
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
@@ -6,6 +6,33 @@ from flask.cli import AppGroup, with_appcontext
 from extensions import db
 
 training_cli = AppGroup("training", help="Program pelatihan.")
+events_cli = AppGroup("events", help="Kegiatan.")
+
+
+@events_cli.command("remind")
+@click.option("--jam", "hours", type=click.IntRange(1, 168), default=36, show_default=True,
+              help="Kegiatan yang mulai dalam sekian jam ke depan.")
+@click.option("--dry-run", is_flag=True, help="Hanya tampilkan siapa yang akan dikirimi.")
+def remind(hours, dry_run):
+    """Email the day-before reminder (with the ticket QR) once per confirmed registration.
+    Run it hourly (cron / systemd timer)."""
+    from events.services import reminders
+    from events.services.mail import mail_enabled
+
+    if dry_run:
+        regs = reminders.due(hours=hours)
+        for reg in regs:
+            click.echo(f"{reg.event.title} ({reg.event.starts_at:%Y-%m-%d %H:%M} UTC): {reg.display_name}")
+        click.echo(f"{len(regs)} pengingat akan dikirim; "
+                   f"{reminders.count_without_email(hours=hours)} peserta tanpa email.")
+        return
+    if not mail_enabled():
+        raise click.ClickException("Email belum dikonfigurasi (MAIL_SERVER); tidak ada yang dikirim.")
+    run = reminders.send_due(hours=hours)
+    click.echo(f"{len(run.sent)} pengingat terkirim, {len(run.failed)} gagal (dicoba lagi pada "
+               f"putaran berikutnya), {run.no_email} peserta tanpa email.")
+    if run.failed:
+        raise SystemExit(1)
 
 
 @training_cli.command("recompute")
@@ -59,4 +86,5 @@ def demo_data(n_relawan, n_events, n_checkins, seed):
 
 def register(app: Flask) -> None:
     app.cli.add_command(training_cli)
+    app.cli.add_command(events_cli)
     app.cli.add_command(demo_data)

@@ -233,6 +233,8 @@ class Registration(db.Model):
     # tidak hadir are derived from the check-in time and the event's grace period.
     excused: Mapped[bool] = mapped_column(Boolean, default=False)
     excused_note: Mapped[str | None] = mapped_column(Text)
+    # The day-before reminder email (events/services/reminders.py): sent once.
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     event: Mapped[Event] = relationship()
     relawan = relationship("Relawan")

@@ -68,11 +68,14 @@ def send_ticket(reg: Registration) -> bool:
             f"Kegiatan : {event.title}\nWaktu    : {format_wib(event.starts_at)}\n"
             f"Tempat   : {event.venue_name}\n\nTiket dan kode QR Anda: {ticket_url(reg.token)}\n"
             f"{qr_line}\n{current_app.config['ORG_UNIT']}")
-    attachments = ()
-    if confirmed:
-        from helpers import qr
-        attachments = ((QR_FILENAME, "image/png", qr.png(ticket_url(reg.token), box_size=8)),)
+    attachments = ticket_qr_attachment(reg) if confirmed else ()
     return send_mail(registration_email(reg), f"Tiket: {event.title}", body, attachments)
+
+
+def ticket_qr_attachment(reg: Registration) -> tuple:
+    """The ticket's QR as a PNG attachment for send_mail()."""
+    from helpers import qr
+    return ((QR_FILENAME, "image/png", qr.png(ticket_url(reg.token), box_size=8)),)
 
 
 def send_cancellation(registrations: list[Registration]) -> int:
