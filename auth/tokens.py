@@ -14,7 +14,6 @@ import click
 from flask import Flask, abort, flash, redirect, render_template, url_for
 from flask.cli import AppGroup
 from flask_login import current_user, login_required
-from helpers.forms import CleanForm
 from sqlalchemy import Boolean, DateTime, Integer, String, select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
@@ -24,6 +23,7 @@ from auth import bp
 from auth.models import ApiToken, Role, User
 from auth.services import find_by_identifier
 from extensions import db
+from helpers.forms import CleanForm
 from timeutil import utcnow
 
 TOKEN_PREFIX = "p2t_"
@@ -139,12 +139,13 @@ def _touch_statement():
 
 
 def lookup_token(plain: str, event_id: int | None = None, *, with_event: bool = False,
-                 scan: tuple[str, str | None] | None = None, on=None):
+                 scan: tuple[str, str | None] | None = None, on=None, touch: bool = True):
     """(TokenUser or None, EventAccess or None): the active user behind an unrevoked token and,
     with `with_event`, the event `event_id` (None: no such event) in the same statement. With
     `scan` = (scan_id, ticket token) the row also carries the check-in's first look
     (EventAccess.row, for events.checkin.first_look_of). `on` = (pooled DBAPI connection,
-    dialect) runs both statements there instead of on the Session (events/checkin/lean.py)."""
+    dialect) runs both statements there instead of on the Session (events/checkin/lean.py);
+    touch=False leaves the last-used stamp to the caller (touch_if_stale)."""
     if not plain or len(plain) > 200:
         return None, None
     now = utcnow()
@@ -157,19 +158,27 @@ def lookup_token(plain: str, event_id: int | None = None, *, with_event: bool = 
     row = stmt.first(params) if on is None else stmt.first_on(*on, params)
     if row is None:
         return None, None
-    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-        # committed with the request's unit of work (or not at all)
-        touch = {"now": now, "id": row.token_id, "cutoff": now - LAST_USED_RESOLUTION}
-        if on is None:
-            _touch_statement().execute(touch)
-        else:
-            _touch_statement().execute_on(*on, touch)
+    if touch:
+        touch_if_stale(row, now, on)  # committed with the request's unit of work (or not at all)
     user = TokenUser(id=row.user_id, name=row.name, role=row.role)
     access = None
     if with_event:
         access = EventAccess(row.ev_id, row.ev_kind, row.grant_id is not None,
                              row if scan is not None else None)
     return user, access
+
+
+def touch_if_stale(row, now=None, on=None) -> None:
+    """Stamp api_token.last_used_at when the row's stamp is older than LAST_USED_RESOLUTION
+    (on the Session, or on `on` = (pooled DBAPI connection, dialect))."""
+    now = now or utcnow()
+    if row.last_used_at is not None and now - row.last_used_at <= LAST_USED_RESOLUTION:
+        return
+    params = {"now": now, "id": row.token_id, "cutoff": now - LAST_USED_RESOLUTION}
+    if on is None:
+        _touch_statement().execute(params)
+    else:
+        _touch_statement().execute_on(*on, params)
 
 
 def user_for_token(plain: str) -> TokenUser | None:

@@ -41,13 +41,14 @@ def init_app(app: Flask) -> None:
         since = record.info.get(_IDLE_SINCE)
         if since is None or time.monotonic() - since < idle:
             return  # new, or in use a moment ago
-        cursor = dbapi_connection.cursor()
+        cursor = None
         try:
+            cursor = dbapi_connection.cursor()
             cursor.execute("SELECT 1")
             dbapi_connection.rollback()
         except engine.dialect.loaded_dbapi.Error as err:
             # The pool discards this connection and checks out another (a fresh one if needed).
             raise DisconnectionError(f"koneksi basis data terputus: {err}") from err
         finally:
-            if not dbapi_connection.closed:
+            if cursor is not None and not dbapi_connection.closed:
                 cursor.close()

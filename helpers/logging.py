@@ -18,6 +18,7 @@ import traceback
 from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
+from sqlalchemy import inspect as sa_inspect
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _STD_ATTRS = set(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) | {"message", "asctime"}
@@ -45,14 +46,20 @@ class RequestContextFilter(logging.Filter):
 
 def loaded_user_id() -> str | None:
     """The id of the caller if already known (bearer token, or the session user Flask-Login
-    has loaded); never loads one (no query inside a log call)."""
-    api_user = g.get("api_user")
-    if api_user is not None:
-        return str(api_user.id)
-    user = g.get("_login_user")  # Flask-Login's cache of current_user
-    if user is not None and getattr(user, "is_authenticated", False):
-        return str(user.get_id())
-    return None
+    has loaded), read without touching the database: a log call must never run a query (the
+    ORM object may be expired after a commit, or its session failed: the very error being
+    logged)."""
+    user = g.get("api_user") or g.get("_login_user")  # _login_user: Flask-Login's cache
+    if user is None:
+        return None
+    try:
+        state = sa_inspect(user, raiseerr=False)
+        if state is not None:  # an ORM object: its identity key, no refresh
+            return str(state.identity[0]) if state.identity else None
+        user_id = getattr(user, "id", None)  # a TokenUser; the anonymous user has none
+        return str(user_id) if user_id is not None else None
+    except Exception:  # noqa: BLE001 - logging must never fail
+        return None
 
 
 def app_access_log(app: Flask) -> bool:

@@ -70,12 +70,19 @@ class Statement:
         dialect = conn.dialect
         if dialect.driver not in _RAW_DRIVERS:
             return list(conn.execute(self._text, params))
-        return self._run(conn.connection.dbapi_connection, dialect, params, conn.invalidate)
+        def lost(err):  # as Connection does on a disconnect: the whole pool, then this one
+            conn.engine.pool._invalidate(conn.connection, err)
+            conn.invalidate(err)
+        return self._run(conn.connection.dbapi_connection, dialect, params, lost)
 
     def execute_on(self, pooled, dialect, params: dict):
         """Run on a pooled DBAPI connection (`engine.raw_connection()`) outside the Session:
         events/checkin/lean.py's own transaction. Only for the raw drivers."""
-        return self._run(pooled.dbapi_connection, dialect, params, pooled.invalidate)
+        from extensions import db
+
+        def lost(err):  # every pooled connection of the dead server's generation is renewed
+            db.engine.pool._invalidate(pooled, err)  # also invalidates and checks in `pooled`
+        return self._run(pooled.dbapi_connection, dialect, params, lost)
 
     def first_on(self, pooled, dialect, params: dict):
         rows = self.execute_on(pooled, dialect, params)
@@ -90,8 +97,10 @@ class Statement:
             try:
                 cursor.execute(sql, params)
             except dialect.dbapi.Error as err:
-                # As Connection.execute would: a lost server connection is invalidated so the
-                # pool does not hand it out again.
+                # As Connection.execute would: after a lost server connection the pool renews
+                # every connection made before it (SQLAlchemy's pool._invalidate), not only
+                # this one, so one database restart costs one failed request, not one per
+                # pooled connection.
                 lost = dialect.is_disconnect(err, dbapi_connection, cursor)
                 if lost:
                     invalidate(err)

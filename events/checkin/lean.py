@@ -80,7 +80,10 @@ def check_in(bearer: str, event_id: int, scan: dict):
     from auth.tokens import lookup_token
 
     def look(on, token):
-        return lookup_token(bearer, event_id, with_event=True, scan=(scan["scan_id"], token), on=on)
+        # The last-used stamp is written only if this path answers (_scan): a case handed to
+        # the full path must leave nothing behind, also on PostgreSQL in autocommit.
+        return lookup_token(bearer, event_id, with_event=True, scan=(scan["scan_id"], token),
+                            on=on, touch=False)
     return _transaction(look, event_id, scan)
 
 
@@ -119,18 +122,43 @@ def _transaction(look, event_id: int, scan: dict):
             pooled.commit()
         return found
     finally:
-        if autocommit and not pooled.dbapi_connection.closed:
-            pooled.dbapi_connection.autocommit = False  # as the pool hands connections out
-        pooled.close()  # back to the pool, which rolls back whatever an error left open
+        _release(pooled, autocommit)
+
+
+def _release(pooled, autocommit: bool) -> None:
+    """Back to the pool as the pool hands connections out (not in autocommit). A connection
+    invalidated after a disconnect is back in the pool already; one whose autocommit cannot be
+    reset is discarded rather than handed to a Session."""
+    dbapi = pooled.dbapi_connection
+    if dbapi is None:
+        return
+    if autocommit and not dbapi.closed:
+        try:
+            dbapi.autocommit = False
+        except Exception as err:  # noqa: BLE001 - e.g. a query still active after an error
+            pooled.invalidate(err)
+            return
+    pooled.close()  # the pool rolls back whatever an error left open
 
 
 def _scan(pooled, dialect, look, event_id, scan, token):
     user, access = look((pooled, dialect), token)
     if user is None or access.id is None or not (user.role in STAFF or access.grant_active):
         return None  # 401 / 404 / 403: the full path words those answers
+    outcome = _answer(pooled, dialect, user, access, event_id, scan, token)
+    if outcome is None:
+        return None
+    if getattr(access.row, "token_id", None) is not None:  # a bearer token: stamp its use
+        from auth.tokens import touch_if_stale
+        touch_if_stale(access.row, on=(pooled, dialect))
+    return user, outcome
+
+
+def _answer(pooled, dialect, user, access, event_id, scan, token):
+    """The outcome, written; or None (nothing written) for the full path."""
     stored, row = first_look_of(access.row)
     if stored is not None:
-        return user, stored  # a replay: the first answer, as stored
+        return stored  # a replay: the first answer, as stored
     extra = {}
     if token is None or (row is None and access.row.card_id is None):
         result = "invalid_code"
@@ -141,7 +169,7 @@ def _scan(pooled, dialect, look, event_id, scan, token):
     if result != "checked_in":
         outcome = body_for(result, STATUS[result], extra)
         _save(pooled, dialect, scan, event_id, user, outcome)
-        return user, outcome
+        return outcome
     if access.kind == EventKind.PELATIHAN and row.relawan_id is not None:
         return None  # completion of the training program is recomputed on the ORM
     outcome = body_for(result, STATUS[result], extra)  # checkin_id: set below
@@ -152,10 +180,10 @@ def _scan(pooled, dialect, look, event_id, scan, token):
         outcome.body["checkin_id"] = _CHECK_IN_AND_ANSWER_PG.first_on(pooled, dialect, {
             **params, "result": outcome.result, "http_status": outcome.http_status,
             "body": outcome.body}).id
-        return user, outcome
+        return outcome
     outcome.body["checkin_id"] = _INSERT_CHECK_IN.first_on(pooled, dialect, params).id
     _save(pooled, dialect, scan, event_id, user, outcome)
-    return user, outcome
+    return outcome
 
 
 def _save(pooled, dialect, scan, event_id, user, outcome) -> None:
