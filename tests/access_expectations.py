@@ -1,0 +1,154 @@
+"""The expectation table of tests/test_access_matrix.py: for every endpoint of app.url_map, the
+status each role must get. A new route needs a row here (the matrix test fails without one).
+
+Roles: anonymous; relawan A (owns the ticket, card, history); relawan B; koordinator of another
+kecamatan; koordinator of A's kecamatan (Kasemen); panitia; admin.
+"""
+from __future__ import annotations
+
+ROLES = ["anonymous", "relawan_a", "relawan_b", "koordinator_other", "koordinator", "panitia", "admin"]
+KASEMEN, SERANG = "36.73.02", "36.73.01"
+KEL_A, KEL_B = "36.73.02.1001", "36.73.01.1008"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+LOGIN = "302->/masuk"          # anonymous on a login-protected page: redirected to the login form
+OK = (200, 302, 400, 409, 422)  # an allowed write: passed the access gate (form errors are fine)
+DENIED = {401, 403, 404}
+
+
+def roles(anonymous, relawan_a, relawan_b, koordinator_other, koordinator, panitia, admin):
+    """Expected status per role, in ROLES order (an int, a tuple of accepted ints, or LOGIN)."""
+    return dict(zip(ROLES, (anonymous, relawan_a, relawan_b, koordinator_other, koordinator, panitia, admin)))
+
+
+def same(status, anonymous=None):
+    """Everyone gets `status` (anonymous may differ)."""
+    return roles(status if anonymous is None else anonymous, *([status] * 6))
+
+
+# Audiences. relawan B is door staff (DoorStaffGrant) of the fixture event, so the scanner rows
+# show what a scan-only helper may do; koordinator is scoped to relawan A's kecamatan (Kasemen).
+PUBLIC = same(200)
+ANON_ONLY = roles(200, 302, 302, 302, 302, 302, 302)               # sign-up/login: logged-in users go home
+LOGGED_IN = same(200, anonymous=LOGIN)
+LOGGED_IN_WRITE = same(OK, anonymous=LOGIN)
+RELAWAN_SELF = roles(LOGIN, 200, 200, 403, 403, 403, 403)          # /saya/...: always one's own record
+RELAWAN_SELF_WRITE = roles(LOGIN, OK, OK, 403, 403, 403, 403)
+READERS = roles(LOGIN, 403, 403, 200, 200, 200, 200)               # admin, panitia, koordinator (read)
+READERS_SCOPED_A = roles(LOGIN, 403, 403, 404, 200, 200, 200)      # an object in Kasemen
+STAFF = roles(LOGIN, 403, 403, 403, 403, 200, 200)                 # admin, panitia
+STAFF_WRITE = roles(LOGIN, 403, 403, 403, 403, OK, OK)
+ADMIN = roles(LOGIN, 403, 403, 403, 403, 403, 200)
+ADMIN_WRITE = roles(LOGIN, 403, 403, 403, 403, 403, OK)
+SCANNERS = roles(LOGIN, 403, 200, 403, 403, 200, 200)              # staff + door staff of this event
+SCANNERS_WRITE = roles(LOGIN, 403, OK, 403, 403, OK, OK)
+API_SCANNERS = roles(401, 403, 200, 403, 403, 200, 200)
+API_SCANNERS_WRITE = roles(401, 403, OK, 403, 403, OK, OK)
+API_STAFF_WRITE = roles(401, 403, 403, 403, 403, OK, OK)
+
+# endpoint -> {method: expected-by-role} or expected-by-role (for every method of the rule).
+EXPECTATIONS: dict[str, dict] = {
+    # infrastructure
+    "static": PUBLIC,
+    "healthz": PUBLIC,
+    "service_worker": PUBLIC,
+    # auth
+    "auth.login": {"GET": ANON_ONLY, "POST": roles(200, 302, 302, 302, 302, 302, 302)},
+    "auth.logout": same(302, anonymous=LOGIN),
+    "auth.change_password": {"GET": LOGGED_IN, "POST": LOGGED_IN_WRITE},
+    "auth.users": ADMIN,
+    "auth.user_create": {"GET": ADMIN, "POST": ADMIN_WRITE},
+    "auth.user_edit": {"GET": ADMIN, "POST": ADMIN_WRITE},
+    "auth.user_deactivate": ADMIN_WRITE,
+    "auth.audit_log": ADMIN,
+    # API tokens: staff and door staff make tokens for their scanner phones; revoking someone
+    # else's token is 404 for non-staff (no existence leak).
+    "auth.tokens": {"GET": SCANNERS, "POST": SCANNERS_WRITE},
+    "auth.revoke_token_view": roles(LOGIN, 404, 404, 404, 404, OK, OK),
+    # events: public pages
+    "events.index": PUBLIC,
+    "events.detail": PUBLIC,
+    "events.ics": PUBLIC,
+    "events.programs": PUBLIC,
+    "events.program_detail": PUBLIC,
+    "events.register_guest": {"GET": PUBLIC, "POST": same(OK)},
+    # tickets: the token is the credential (guests have no account)
+    "events.ticket": PUBLIC,
+    "events.ticket_png": PUBLIC,
+    "events.ticket_svg": PUBLIC,
+    "events.cancel_registration": same(OK),
+    "events.ticket_check_in_get": same(302, anonymous=LOGIN),
+    "events.ticket_check_in": SCANNERS_WRITE,
+    # registration
+    "events.register": LOGGED_IN_WRITE,
+    "events.register_program": LOGGED_IN_WRITE,
+    "events.cancel_program_registration": roles(LOGIN, OK, 404, OK, OK, OK, OK),
+    "events.my_registrations": LOGGED_IN,
+    # managing events, programs, speakers (koordinator reads lists)
+    "events.manage": READERS,
+    "events.registrations": READERS,
+    "events.create": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.edit": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.cancel": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.publish": STAFF_WRITE,
+    "events.agenda": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.agenda_delete": STAFF_WRITE,
+    "events.import_invitees": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.door_staff": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.door_staff_revoke": STAFF_WRITE,
+    "events.badge_pdf": STAFF,
+    "events.badges_pdf": STAFF,
+    "events.program_create": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.program_edit": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.speakers": READERS,
+    "events.speaker_detail": READERS,
+    "events.speaker_create": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.speaker_edit": {"GET": STAFF, "POST": STAFF_WRITE},
+    # scanner and door desk
+    "events.scanner_home": roles(LOGIN, 200, 200, 403, 403, 200, 200),
+    "events.scanner": SCANNERS,
+    "events.door_desk": SCANNERS,
+    "events.door_check_in": SCANNERS_WRITE,
+    "events.door_undo": STAFF_WRITE,
+    # JSON API
+    "api.openapi_spec": PUBLIC,
+    "api.events": same(200, anonymous=401),
+    "api.event_stats": API_SCANNERS,
+    "api.registrations": API_SCANNERS,
+    "api.check_in": API_SCANNERS_WRITE,
+    "api.undo_check_in": API_STAFF_WRITE,
+    # relawan
+    "relawan.sign_up": {"GET": ANON_ONLY, "POST": roles(OK, 302, 302, 302, 302, 302, 302)},
+    "relawan.home": RELAWAN_SELF,
+    "relawan.profile_edit": {"GET": RELAWAN_SELF, "POST": RELAWAN_SELF_WRITE},
+    "relawan.card": RELAWAN_SELF,
+    "relawan.card_png": RELAWAN_SELF,
+    "relawan.card_svg": RELAWAN_SELF,
+    "relawan.export_data": RELAWAN_SELF,
+    "relawan.request_deletion": {"GET": RELAWAN_SELF, "POST": RELAWAN_SELF_WRITE},
+    "relawan.screening": READERS,
+    "relawan.detail": READERS_SCOPED_A,
+    "relawan.approve": STAFF_WRITE,
+    "relawan.reject": STAFF_WRITE,
+    "relawan.bulk_approve": STAFF_WRITE,
+    "relawan.change_status": STAFF_WRITE,
+    "relawan.anonymise": ADMIN_WRITE,
+    # reports (koordinator scoped)
+    "reports.dashboard": READERS,
+    "reports.event_report": READERS,
+    "reports.attendance": READERS,
+    "reports.export": READERS,
+    "reports.relawan_history": roles(LOGIN, 200, 403, 404, 200, 200, 200),   # A's own history
+    "reports.daftar_hadir": STAFF,
+    "reports.certificate_pdf": roles(LOGIN, 200, 404, 404, 404, 200, 200),    # A's own certificate
+    "reports.verify_certificate": PUBLIC,
+    "reports.issue_event_certificates": STAFF_WRITE,
+    "reports.issue_program_certificates": STAFF_WRITE,
+    "reports.revoke_certificate": ADMIN_WRITE,
+    "reports.set_excuse": STAFF_WRITE,
+    # ops (this issue)
+    "ops.index": ADMIN,
+    "ops.consent_versions": ADMIN,
+    "ops.processing_record": ADMIN,
+}
