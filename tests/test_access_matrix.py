@@ -192,7 +192,6 @@ def _build_url(rule, params: dict) -> str:
         raise KeyError(f"no fixture value for URL parameter(s) {missing} of {rule.rule} ({rule.endpoint}): "
                        "add it to World / build_targets")
     values = {a: params[a] for a in rule.arguments}
-    # Routes like /relawan/<id> and /laporan/relawan/<relawan_id> share names; keep it simple.
     url = rule.rule
     for name, value in values.items():
         for conv in (f"<{name}>", f"<int:{name}>", f"<path:{name}>", f"<int(max=2147483647):{name}>"):
