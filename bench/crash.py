@@ -169,18 +169,6 @@ def checked_in_tokens(url: str) -> tuple[set[str], int]:
         engine.dispose()
 
 
-def _create_pg_database(url: str) -> None:
-    """Create the PostgreSQL database named in `url` if it does not exist yet."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}):
-            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--database-url", default=None)
@@ -193,7 +181,8 @@ def main(argv=None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="crash-bench-"))
     url = args.database_url or f"sqlite:///{tmp / 'crash.db'}"
     if url.startswith("postgresql"):
-        _create_pg_database(url)
+        from benchdb import ensure_pg_database
+        ensure_pg_database(url)
     event_id, api_token, tickets = setup_database(url, args.tickets)
     sync = os.environ.get("SQLITE_SYNCHRONOUS", "NORMAL").upper()
     dialect = url.split(":", 1)[0]

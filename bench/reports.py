@@ -29,6 +29,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SECRET_KEY", "bench-secret-key")
 os.environ.setdefault("RATELIMIT_ENABLED", "0")
 
+from benchdb import ensure_pg_database
+
 PASSWORD = "bench-rahasia-123"
 KASEMEN = "36.73.02"
 
@@ -42,18 +44,6 @@ def make_app(url: str):
         logging.getLogger(name).setLevel(logging.WARNING)
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
                        "WTF_CSRF_ENABLED": False, "TESTING": False})
-
-
-def ensure_pg_database(url: str) -> None:
-    """Create the PostgreSQL database named in `url` if it does not exist."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-    u = make_url(url)
-    admin = create_engine(u.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": u.database}):
-            conn.execute(text(f'CREATE DATABASE "{u.database}"'))
-    admin.dispose()
 
 
 def build(app, args) -> dict:

@@ -11,7 +11,12 @@ from app import create_app
 from auth.models import ApiToken
 from events.checkin_models import CheckIn
 from extensions import db
-from tests.events.test_checkin_helpers import bearer, make_registration, make_token, scan
+from tests.events.test_checkin_helpers import (
+    bearer,
+    make_registration,
+    make_token,
+    scan,
+)
 from timeutil import utcnow
 
 

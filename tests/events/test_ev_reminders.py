@@ -15,17 +15,9 @@ from events.cli import remind
 from events.models import Registration
 from events.services import reminders
 from extensions import db
+from tests.events.conftest import FakeSMTP
 from tests.events.test_checkin_helpers import make_registration
-from tests.events.test_ev_mail import FakeSMTP
 from timeutil import utcnow
-
-
-@pytest.fixture
-def smtp(app, monkeypatch):
-    FakeSMTP.sent = []
-    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.contoh.id")
-    return FakeSMTP.sent
 
 
 @pytest.fixture
