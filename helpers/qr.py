@@ -20,28 +20,36 @@ def card_url(token: str) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/t/{token}"
 
 
-def _matrix(data: str) -> list[list[bool]]:
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
+def matrix(data: str, border: int = QUIET_ZONE) -> list[list[bool]]:
+    """QR modules (True = dark), error correction M, with a quiet zone of `border` modules on
+    every side; row 0 is the top row. The one source for the web (SVG/PNG) and the PDFs."""
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=border)
     qr.add_data(data)
     qr.make(fit=True)
-    return qr.get_matrix()
+    return [[bool(v) for v in row] for row in qr.get_matrix()]
 
 
-def svg(data: str, title: str = "Kode QR") -> str:
-    """An SVG document for `data` (black modules on white, with the quiet zone)."""
-    matrix = _matrix(data)
-    size = len(matrix)
-    parts = []
-    for y, row in enumerate(matrix):
+def dark_runs(modules: list[list[bool]]):
+    """(row, first column, length) of every horizontal run of dark modules: one rectangle each
+    keeps the SVG path and the PDF drawing small."""
+    size = len(modules)
+    for y, row in enumerate(modules):
         x = 0
         while x < size:
             if row[x]:
                 start = x
                 while x < size and row[x]:
                     x += 1
-                parts.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
+                yield y, start, x - start
             else:
                 x += 1
+
+
+def svg(data: str, title: str = "Kode QR") -> str:
+    """An SVG document for `data` (black modules on white, with the quiet zone)."""
+    modules = matrix(data)
+    size = len(modules)
+    parts = [f"M{x} {y}h{n}v1h-{n}z" for y, x, n in dark_runs(modules)]
     safe_title = str(escape(title))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
             f'shape-rendering="crispEdges" role="img" aria-label="{safe_title}">'

@@ -10,8 +10,6 @@ import os
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
@@ -20,6 +18,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
+
+from helpers import qr
 
 # --------------------------------------------------------------------------- data
 
@@ -218,12 +218,8 @@ def kop_flowables(header: DocHeader, width: float, fonts: Fonts) -> list:
 
 
 def qr_matrix(text: str, border: int = 4) -> list[list[bool]]:
-    """QR modules (True = dark), error correction M, including a quiet zone of
-    `border` modules on every side. Row 0 is the top row."""
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=1, border=border)
-    qr.add_data(text)
-    qr.make(fit=True)
-    return [[bool(v) for v in row] for row in qr.get_matrix()]
+    """QR modules (True = dark) with a quiet zone; see helpers.qr.matrix."""
+    return qr.matrix(text, border)
 
 
 def draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
@@ -236,17 +232,8 @@ def draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
     canvas.setFillColor(colors.white)
     canvas.rect(x, y, size, size, stroke=0, fill=1)
     path = canvas.beginPath()
-    for r, row in enumerate(m):
-        top = y + size - (r + 1) * cell
-        c = 0
-        while c < n:
-            if row[c]:
-                start = c
-                while c < n and row[c]:
-                    c += 1
-                path.rect(x + start * cell, top, (c - start) * cell, cell)
-            else:
-                c += 1
+    for r, start, length in qr.dark_runs(m):
+        path.rect(x + start * cell, y + size - (r + 1) * cell, length * cell, cell)
     canvas.setFillColor(colors.black)
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
