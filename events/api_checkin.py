@@ -118,6 +118,15 @@ def _scan_key(body) -> tuple[str, str | None] | None:
     return scan_id, service.parse_code(body.get("code"))
 
 
+def _valid_scan_or_none() -> dict | None:
+    """The parsed body for the lean path, or None: a bad body goes to the full path, which
+    answers 401/403/404 before it words the 400."""
+    try:
+        return parse_scan(request.get_json(silent=True))
+    except BadBody:
+        return None
+
+
 @bp.post("/events/<int:event_id>/checkins")
 def check_in(event_id: int):
     """Record one scan; answers with the outcome (replays of a scan_id get the first answer).
@@ -125,10 +134,7 @@ def check_in(event_id: int):
     anything else, and whatever the lean path leaves, goes through the full path."""
     scheme, _, bearer = (request.headers.get("Authorization") or "").partition(" ")
     if scheme.lower() == "bearer" and event_id <= MAX_ID:
-        try:
-            scan = parse_scan(request.get_json(silent=True))
-        except BadBody:
-            scan = None  # the full path answers 401 before 400
+        scan = _valid_scan_or_none()
         found = lean.check_in(bearer.strip(), event_id, scan) if scan is not None else None
         if found is not None:
             g.api_user, g.api_auth = found[0], "bearer"
@@ -142,10 +148,7 @@ def _check_in(event_id: int):
     session caller (the scanner page) first gets the lean path too, now that it is
     authenticated and its CSRF token checked."""
     if g.api_auth == "session" and event_id <= MAX_ID:
-        try:
-            scan = parse_scan(request.get_json(silent=True))
-        except BadBody:
-            scan = None  # 404/403 come before 400: answered below
+        scan = _valid_scan_or_none()
         found = lean.check_in_as(g.api_user, event_id, scan) if scan is not None else None
         if found is not None:
             return jsonify(found[1].body), found[1].http_status
