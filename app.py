@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from config import build_config
 from extensions import csrf, db, limiter, login_manager, migrate
+from helpers.forms import BadQueryString, PlainTextConverter, reject_bad_query_string
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -56,6 +57,9 @@ def register_blueprints(app: Flask) -> None:
     from ops import bp as ops_bp
     from relawan import bp as relawan_bp
     from reports import bp as reports_bp
+
+    # Before any rule is added: every <name> in a route refuses control characters.
+    app.url_map.converters["default"] = app.url_map.converters["string"] = PlainTextConverter
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(relawan_bp)
@@ -113,6 +117,8 @@ def register_error_pages(app: Flask) -> None:
             message = messages[code]
             if code == 400 and getattr(err, "description", "") and "CSRF" in str(err.description):
                 message = "Sesi formulir kedaluwarsa atau tidak valid. Muat ulang halaman lalu coba lagi."
+            elif isinstance(err, BadQueryString):
+                message = err.description
             if request.path.startswith("/api/"):
                 return jsonify({"result": "error", "message": message, "attendee": None,
                                 "first_check_in": None}), code
@@ -138,6 +144,11 @@ def register_hooks(app: Flask) -> None:
     from helpers import security
 
     security.init_app(app)
+
+    @app.before_request
+    def refuse_bad_query_string():
+        if request.query_string:  # a scan at the door has none: no cost there
+            reject_bad_query_string(request.args)
 
     @app.after_request
     def mark_offline_pages(response):

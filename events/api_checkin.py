@@ -15,6 +15,7 @@ from events.checkin.access import STAFF, can_scan, can_undo, scannable_events
 from events.checkin.codes import MAX_CODE_LENGTH
 from events.checkin.queries import search, search_item, stats
 from extensions import db
+from helpers.forms import BAD_CHARS
 from timeutil import parse_iso_utc, to_wib
 
 MAX_DEVICE_LENGTH = 80
@@ -63,6 +64,8 @@ def _optional_str(body: dict, key: str, max_len: int, label: str) -> str | None:
     value = value.strip()
     if len(value) > max_len:
         raise BadBody(f"{label} terlalu panjang (maksimal {max_len} karakter).")
+    if BAD_CHARS.search(value):  # PostgreSQL refuses NUL in text; no device name has one
+        raise BadBody(f"{label} mengandung karakter yang tidak valid.")
     return value or None
 
 

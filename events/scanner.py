@@ -12,6 +12,7 @@ from events import checkin as service
 from events.checkin.access import can_scan, can_undo, has_any_grant, scannable_events
 from events.models import Event, Registration
 from extensions import db
+from helpers.forms import BAD_CHARS
 from timeutil import utcnow
 
 WASM_URL = "/static/vendor/zxing-wasm-3.1.3/zxing_reader.wasm"
@@ -64,7 +65,7 @@ def ticket_check_in(token: str):
         abort(404)
     event = scannable_event_or_403(reg.event_id)
     outcome = service.check_in(event, token, by_user=current_user, scan_id=service.new_scan_id(),
-                               device=(request.form.get("device") or "")[:80] or None,
+                               device=BAD_CHARS.sub("", request.form.get("device") or "")[:80] or None,
                                method="manual")
     db.session.commit()
     return render_template("events/scanner_result.html", outcome=outcome, event=event,

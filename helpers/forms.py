@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import BadRequest
+from werkzeug.routing import BaseConverter
 
 BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 # Werkzeug keeps undecodable bytes of a urlencoded body as "%FF"-style escapes.
@@ -26,3 +28,27 @@ class CleanForm(FlaskForm):
                 f.errors = list(f.errors) + ["Isian mengandung karakter yang tidak valid."]
                 ok = False
         return ok
+
+
+class BadQueryString(BadRequest):
+    """A query string with control characters (a search box never sends them; PostgreSQL
+    would refuse a NUL in a text parameter). Shown with its own message."""
+
+    description = "Alamat halaman mengandung karakter yang tidak valid. Periksa kembali kata kunci pencarian Anda."
+
+
+def reject_bad_query_string(args) -> None:
+    """Raise BadQueryString when a key or value of the query string holds a control character
+    or a NUL byte; views can then use request.args as plain text. (Werkzeug keeps undecodable
+    bytes of a query string as literal "%FF" text, which is harmless and also what a search
+    for "%FF" looks like, so it is not refused here.)"""
+    for key, value in args.items(multi=True):
+        if BAD_CHARS.search(key) or BAD_CHARS.search(value):
+            raise BadQueryString()
+
+
+class PlainTextConverter(BaseConverter):
+    """The default URL converter, minus control characters: a ticket token or certificate code
+    with a NUL byte in it matches no route (404) instead of reaching PostgreSQL."""
+
+    regex = r"[^/\x00-\x1f\x7f]+"

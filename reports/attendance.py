@@ -25,6 +25,7 @@ from events.models import (
     TrainingProgram,
 )
 from extensions import db
+from helpers.forms import BAD_CHARS
 from relawan.models import Relawan
 
 
@@ -138,6 +139,8 @@ def set_excused(registration: Registration, excused: bool, note: str | None, by_
         raise AttendanceError("Keterangan izin wajib diisi.")
     if excused and len(note) > 500:
         raise AttendanceError("Keterangan izin terlalu panjang (maksimal 500 karakter).")
+    if BAD_CHARS.search(note):
+        raise AttendanceError("Keterangan izin mengandung karakter yang tidak valid.")
     if registration.status == RegistrationStatus.CANCELLED:
         raise AttendanceError("Pendaftaran ini sudah dibatalkan.")
     if excused and registration.check_in is not None:

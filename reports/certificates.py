@@ -25,6 +25,7 @@ from events.models import (
     Speaker,
 )
 from extensions import db
+from helpers.forms import BAD_CHARS
 from reports.models import Certificate
 from reports.pdf import CertificateData, DocHeader, certificate_pdf, format_date_id
 from timeutil import to_wib, utcnow
@@ -150,6 +151,8 @@ def revoke(cert: Certificate, reason: str, by_user) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise CertificateError("Alasan pencabutan wajib diisi.")
+    if BAD_CHARS.search(reason):
+        raise CertificateError("Alasan pencabutan mengandung karakter yang tidak valid.")
     if cert.revoked_at:
         raise CertificateError("Sertifikat ini sudah dicabut.")
     cert.revoked_at = utcnow()

@@ -105,7 +105,7 @@ def test_ticket_page_one_tap_check_in(app, login_as, make_event, client):
     html = page.get_data(as_text=True)
     assert "Check-in sekarang" in html and f"/t/{token}/check-in" in html
     assert "Check-in sekarang" not in client.get(f"/t/{token}").get_data(as_text=True)
-    resp = panitia.post(f"/t/{token}/check-in")
+    resp = panitia.post(f"/t/{token}/check-in", data={"device": "HP\x00 pintu\x07 1"})
     assert resp.status_code == 200 and "Hadir tercatat" in resp.get_data(as_text=True)
     again = panitia.post(f"/t/{token}/check-in")
     assert again.status_code == 200 and "Sudah hadir" in again.get_data(as_text=True)
@@ -113,6 +113,7 @@ def test_ticket_page_one_tap_check_in(app, login_as, make_event, client):
     with app.app_context():
         row = db.session.scalar(select(CheckIn))
         assert row.method == "manual" and _count(CheckIn) == 1
+        assert row.device == "HP pintu 1"  # control characters dropped (PostgreSQL refuses NUL)
     relawan = login_as("relawan")
     assert relawan.post(f"/t/{token}/check-in").status_code == 403
 

@@ -53,6 +53,11 @@ def test_panitia_sets_and_clears_izin_with_note(world, login_as, app):
     assert resp.status_code == 302
     with app.app_context():
         assert db.session.get(Registration, reg_id).excused is False  # note required
+    resp = c.post(f"/laporan/kehadiran/{reg_id}/izin", data={"excused": "1", "note": "Sakit\x00"},
+                  follow_redirects=True)
+    assert "Keterangan izin mengandung karakter yang tidak valid." in resp.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Registration, reg_id).excused is False  # NUL: refused, not a 500
     c.post(f"/laporan/kehadiran/{reg_id}/izin", data={"excused": "1", "note": "Tugas kantor"})
     with app.app_context():
         reg = db.session.get(Registration, reg_id)

@@ -59,6 +59,11 @@ def test_verification_page_valid_revoked_unknown(world, app, client, login_as):
     assert admin.post(f"/laporan/sertifikat/{cert['id']}/cabut", data={"reason": ""}).status_code == 302
     with app.app_context():
         assert db.session.get(Certificate, cert["id"]).revoked_at is None  # reason required
+    resp = admin.post(f"/laporan/sertifikat/{cert['id']}/cabut", data={"reason": "Data\x00keliru"},
+                      follow_redirects=True)
+    assert "Alasan pencabutan mengandung karakter yang tidak valid." in resp.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Certificate, cert["id"]).revoked_at is None  # NUL: refused, not a 500
     admin.post(f"/laporan/sertifikat/{cert['id']}/cabut", data={"reason": "Data keliru"})
     with app.app_context():
         c = db.session.get(Certificate, cert["id"])
