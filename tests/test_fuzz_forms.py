@@ -13,6 +13,7 @@ The JSON API is fuzzed by schemathesis in tests/events/test_api_openapi.py.
 from __future__ import annotations
 
 import io
+import os
 import re
 from urllib.parse import quote_from_bytes
 
@@ -26,7 +27,7 @@ from tests.test_access_matrix import DENIED, EXPECTATIONS, LOGIN, _build_url, wo
 # Most privileged first: admin passes most gates, so most code runs.
 ROLE_PREFERENCE = ["admin", "panitia", "koordinator", "relawan_a", "relawan_b", "anonymous"]
 SKIP = {"auth.logout"}  # no fields; logging the fuzzing client out would only hide the rest
-EXAMPLES = 25
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))  # FUZZ_EXAMPLES=500 for a deep run
 
 _JUNK = ["", " ", "\x00", "\x00" * 5, "0", "-1", "99999999999999999999999", "1e309", "NaN", "true", "null",
          "[]", "{}", "2026-02-30", "9999-12-31T99:99", "31/12/2026", "36.73.02.1001", "36.99.99.9999",

@@ -3,6 +3,8 @@
 rejection, ignored auth) against the app with a bearer token, positive and negative data."""
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -62,7 +64,7 @@ def api_token(app, make_user, make_event):
 
 
 @schema.parametrize()
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much])
 def test_api_conforms_to_its_openapi_document(case, api_token):
