@@ -97,6 +97,10 @@ def register_template_helpers(app: Flask) -> None:
     template_helpers.init_app(app)
 
 
+# The `result` of an error answer under /api/, as the API's own errors name it (events/openapi.py).
+API_RESULTS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found"}
+
+
 def register_error_pages(app: Flask) -> None:
     """Indonesian error pages (JSON under /api/), never a stack trace."""
     messages = {
@@ -120,8 +124,8 @@ def register_error_pages(app: Flask) -> None:
             elif isinstance(err, BadQueryString):
                 message = err.description
             if request.path.startswith("/api/"):
-                return jsonify({"result": "error", "message": message, "attendee": None,
-                                "first_check_in": None}), code
+                return jsonify({"result": API_RESULTS.get(code, "error"), "message": message,
+                                "attendee": None, "first_check_in": None}), code
             return render_template("errors/error.html", code=code, message=message), code
         return handle
 

@@ -58,7 +58,8 @@ def _json(ref: str, description: str) -> dict:
 
 
 def _errors(*codes: int) -> dict:
-    text = {400: "Malformed request (body or query).", 401: "No or invalid credentials.",
+    text = {400: "Malformed request: body or query (a query string with a NUL or another "
+                 "control character is refused on every operation).", 401: "No or invalid credentials.",
             403: "Role may not do this, or CSRF token missing for cookie auth.",
             404: "Unknown event or check-in.", 405: "Method not allowed.",
             429: "Too many requests."}
@@ -87,7 +88,7 @@ def spec() -> dict:
                                           "type": "object", "required": ["items"],
                                           "properties": {"items": {"type": "array", "items": {
                                               "$ref": "#/components/schemas/Event"}}}}}}},
-                              **_errors(401)}}},
+                              **_errors(400, 401)}}},
             "/events/{event_id}/checkins": {"post": {
                 "operationId": "checkIn", "summary": "Record one scan",
                 "parameters": [EVENT_ID],
@@ -106,7 +107,7 @@ def spec() -> dict:
             "/events/{event_id}/stats": {"get": {
                 "operationId": "eventStats", "summary": "Live counter",
                 "parameters": [EVENT_ID],
-                "responses": {"200": _json("Stats", "Counts."), **_errors(401, 403, 404)}}},
+                "responses": {"200": _json("Stats", "Counts."), **_errors(400, 401, 403, 404)}}},
             "/events/{event_id}/registrations": {"get": {
                 "operationId": "searchRegistrations",
                 "summary": "Find confirmed registrants by name or phone (door search)",
@@ -123,7 +124,7 @@ def spec() -> dict:
                                "replays keep returning their first answer.",
                 "parameters": [{"name": "checkin_id", "in": "path", "required": True,
                                 "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}}],
-                "responses": {"200": _json("Undone", "Undone."), **_errors(401, 403, 404)}}},
+                "responses": {"200": _json("Undone", "Undone."), **_errors(400, 401, 403, 404)}}},
         },
         "components": {
             "securitySchemes": {

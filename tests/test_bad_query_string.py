@@ -35,7 +35,7 @@ def test_every_get_route_refuses_a_bad_query_string(app, client, make_user, make
         body = resp.get_data(as_text=True)
         assert MESSAGE in body, path
         if path.startswith("/api/"):
-            assert resp.json["result"] == "error" and MESSAGE in resp.json["message"]
+            assert resp.json["result"] == "bad_request" and MESSAGE in resp.json["message"]
 
 
 def test_door_search_api_with_nul_is_400_not_500(app, client, make_user, make_event):
