@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from config import build_config
 from extensions import csrf, db, limiter, login_manager, migrate
+from helpers.errors import DomainError
 from helpers.forms import BadQueryString, PlainTextConverter, reject_bad_query_string
 
 
@@ -131,6 +132,15 @@ def register_error_pages(app: Flask) -> None:
 
     for code in messages:
         app.register_error_handler(code, handler(code))
+
+    @app.errorhandler(DomainError)
+    def domain_error(err: DomainError):
+        """A rule's "no" that no view caught: its message, as JSON under /api/ or as a page."""
+        db.session.rollback()
+        if request.path.startswith("/api/"):
+            return jsonify(err.as_json()), err.http_status
+        return render_template("errors/error.html", code=err.http_status,
+                               message=err.message), err.http_status
 
 
 def register_cli(app: Flask) -> None:
