@@ -21,6 +21,17 @@ class Role(enum.StrEnum):
     RELAWAN = "relawan"
 
 
+# Who is staff (manages events, screens relawan, scans at every door): the one definition.
+STAFF_ROLES = frozenset({Role.ADMIN, Role.PANITIA})
+# Who may read reports and event plans (staff and the koordinator PKK).
+READER_ROLES = frozenset({Role.ADMIN, Role.PANITIA, Role.KOORDINATOR})
+
+
+def is_staff_role(role: str | None) -> bool:
+    """Admin and panitia manage; koordinator only reads. Every staff check asks this."""
+    return role in STAFF_ROLES
+
+
 ROLE_LABELS = {
     Role.ADMIN: "Admin DP3AKB",
     Role.PANITIA: "Panitia",
@@ -67,7 +78,7 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         """Admin and panitia manage; koordinator only reads."""
-        return self.role in (Role.ADMIN, Role.PANITIA)
+        return is_staff_role(self.role)
 
     @property
     def role_label(self) -> str:
