@@ -10,10 +10,11 @@ from sqlalchemy import or_, select
 import audit
 from auth import bp
 from auth.forms import ChangePasswordForm, LoginForm, UserForm
-from auth.models import Role, User
+from auth.models import READER_ROLES, Role, User
 from auth.services import UserError, create_user, find_by_identifier
 from extensions import db, limiter, login_manager
 from helpers.access import admin_required
+from helpers.paging import paginate
 from relawan.models import Kecamatan
 from relawan.validators import InvalidEmail, InvalidPhone, normalize_email, normalize_phone
 from timeutil import utcnow
@@ -40,7 +41,7 @@ def home_for(user: User) -> str:
     """Where a user lands after login."""
     if user.role == Role.RELAWAN and "relawan.home" in _endpoints():
         return url_for("relawan.home")
-    if user.role in (Role.ADMIN, Role.PANITIA, Role.KOORDINATOR) and "reports.dashboard" in _endpoints():
+    if user.role in READER_ROLES and "reports.dashboard" in _endpoints():
         return url_for("reports.dashboard")
     return url_for("events.index")
 
@@ -115,7 +116,7 @@ def users():
     if q:
         like = f"%{q}%"
         stmt = stmt.where(User.name.ilike(like) | User.email.ilike(like) | User.phone.ilike(like))
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = paginate(stmt, per_page=50)
     return render_template("auth/users.html", page=page, role=role, q=q, roles=list(Role))
 
 

@@ -40,7 +40,7 @@ def checkin_helpers():
 @login_required
 def scanner_home():
     """Events the user may scan today or soon (door staff: only their events)."""
-    staff = current_user.role in ("admin", "panitia")
+    staff = current_user.is_staff
     if not staff and current_user.role != "relawan" and not has_any_grant(current_user):
         abort(403)
     return render_template("events/scanner_home.html", events=scannable_events(current_user),

@@ -5,7 +5,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
-from auth.models import Role
+from auth.models import READER_ROLES, Role, is_staff_role
 from events.forms import EventForm
 from events.models import Event, EventStatus, TrainingProgram
 from events.services.events import EventData
@@ -21,12 +21,13 @@ from timeutil import to_wib, wib_to_utc
 
 
 def is_staff() -> bool:
-    return current_user.is_authenticated and current_user.role in (Role.ADMIN, Role.PANITIA)
+    """The logged-in user manages events (auth.models.is_staff_role)."""
+    return current_user.is_authenticated and is_staff_role(current_user.role)
 
 
 def is_reader() -> bool:
-    return current_user.is_authenticated and current_user.role in (
-        Role.ADMIN, Role.PANITIA, Role.KOORDINATOR)
+    """The logged-in user may read plans and reports (auth.models.READER_ROLES)."""
+    return current_user.is_authenticated and current_user.role in READER_ROLES
 
 
 def current_relawan():

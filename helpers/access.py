@@ -6,7 +6,7 @@ from functools import wraps
 from flask import abort, request
 from flask_login import current_user
 
-from auth.models import Role
+from auth.models import READER_ROLES, STAFF_ROLES, Role
 
 
 def roles_required(*roles: str):
@@ -26,11 +26,9 @@ def roles_required(*roles: str):
     return decorator
 
 
-STAFF = (Role.ADMIN, Role.PANITIA)
-READERS = (Role.ADMIN, Role.PANITIA, Role.KOORDINATOR)
-
-staff_required = roles_required(*STAFF)
-readers_required = roles_required(*READERS)
+# Who is staff or a reader is decided in auth.models (STAFF_ROLES, READER_ROLES) only.
+staff_required = roles_required(*STAFF_ROLES)
+readers_required = roles_required(*READER_ROLES)
 admin_required = roles_required(Role.ADMIN)
 
 

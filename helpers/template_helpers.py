@@ -4,24 +4,26 @@ from __future__ import annotations
 from flask import Flask, current_app, url_for
 from flask_login import current_user
 
+from auth.models import READER_ROLES, STAFF_ROLES, Role
+
 from relawan.models import mask_nik, mask_phone
 from timeutil import format_wib
 
 # (endpoint, label, roles or None for everyone logged in). Missing endpoints are skipped, so a
 # blueprint can add its pages without touching the base template.
 NAV = [
-    ("relawan.home", "Beranda saya", ("relawan",)),
+    ("relawan.home", "Beranda saya", {Role.RELAWAN}),
     ("events.index", "Kegiatan", None),
-    ("events.my_registrations", "Kegiatan saya", ("relawan",)),
-    ("events.manage", "Kelola kegiatan", ("admin", "panitia")),
-    ("events.programs", "Program pelatihan", ("admin", "panitia", "koordinator")),
-    ("events.speakers", "Narasumber", ("admin", "panitia", "koordinator")),
-    ("events.scanner_home", "Pindai QR", ("admin", "panitia", "relawan")),
-    ("relawan.screening", "Relawan", ("admin", "panitia", "koordinator")),
-    ("reports.dashboard", "Dasbor", ("admin", "panitia", "koordinator")),
-    ("auth.users", "Pengguna", ("admin",)),
-    ("auth.audit_log", "Log audit", ("admin",)),
-    ("ops.index", "Privasi & retensi", ("admin",)),
+    ("events.my_registrations", "Kegiatan saya", {Role.RELAWAN}),
+    ("events.manage", "Kelola kegiatan", STAFF_ROLES),
+    ("events.programs", "Program pelatihan", READER_ROLES),
+    ("events.speakers", "Narasumber", READER_ROLES),
+    ("events.scanner_home", "Pindai QR", STAFF_ROLES | {Role.RELAWAN}),
+    ("relawan.screening", "Relawan", READER_ROLES),
+    ("reports.dashboard", "Dasbor", READER_ROLES),
+    ("auth.users", "Pengguna", {Role.ADMIN}),
+    ("auth.audit_log", "Log audit", {Role.ADMIN}),
+    ("ops.index", "Privasi & retensi", {Role.ADMIN}),
 ]
 
 

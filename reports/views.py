@@ -9,7 +9,7 @@ from flask import abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from auth.models import Role
+from auth.models import READER_ROLES, Role
 from events.checkin_models import CheckIn
 from events.models import Event, ProgramEnrollment, Registration, RegistrationStatus
 from extensions import db
@@ -112,7 +112,7 @@ def event_report(event_id: int):
                                                       str(event.created_at)),
                            lambda: event_summary(event, kec))
     certs = []
-    if current_user.role in (Role.ADMIN, Role.PANITIA):
+    if current_user.is_staff:
         certs = db.session.scalars(select(Certificate).where(Certificate.event_id == event.id)
                                    .order_by(Certificate.number)).all()
     return render_template("reports/event_report.html", event=event, s=summary, kecamatan=kec,
@@ -129,7 +129,7 @@ def relawan_history(relawan_id: int):
     rel = db.get_or_404(Relawan, relawan_id)
     own = current_user.role == Role.RELAWAN and rel.user_id == current_user.id
     if not own:
-        if current_user.role not in (Role.ADMIN, Role.PANITIA, Role.KOORDINATOR):
+        if current_user.role not in READER_ROLES:
             abort(403)
         if scope_kecamatan():
             check_kecamatan_scope(rel.kelurahan.kecamatan_kode if rel.kelurahan else None)
