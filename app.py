@@ -11,7 +11,12 @@ from sqlalchemy.engine import Engine
 from config import build_config
 from extensions import csrf, db, limiter, login_manager, migrate
 from helpers.errors import DomainError
-from helpers.forms import BadQueryString, PlainTextConverter, reject_bad_query_string
+from helpers.forms import (
+    BadQueryString,
+    BoundedIntConverter,
+    PlainTextConverter,
+    reject_bad_query_string,
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -61,6 +66,8 @@ def register_blueprints(app: Flask) -> None:
 
     # Before any rule is added: every <name> in a route refuses control characters.
     app.url_map.converters["default"] = app.url_map.converters["string"] = PlainTextConverter
+    # ...and every <int:id> is bounded to the database's integer range (404 above it, not 500).
+    app.url_map.converters["int"] = BoundedIntConverter
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(relawan_bp)

@@ -2,7 +2,7 @@
 
 Times are typed in WIB (datetime-local) and converted with timeutil.wib_to_utc by the views.
 """
-from helpers.forms import CleanForm
+from helpers.forms import CleanForm, DateInRange
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -73,7 +73,7 @@ DT_MSG = "Isi tanggal dan jam dengan benar."
 
 def _dt(label, required=True):
     validators = [DataRequired(DT_MSG)] if required else [Optional()]
-    return WibDateTime(label, format=DT, validators=validators)
+    return WibDateTime(label, format=DT, validators=[*validators, DateInRange()])
 
 
 class EventForm(CleanForm):

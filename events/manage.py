@@ -14,9 +14,11 @@ from events.viewutil import (
     event_form_defaults,
     is_staff,
     program_choices,
+    refuse,
 )
 from extensions import db
 from helpers.access import readers_required, scope_kecamatan, staff_required
+from helpers.paging import paginate
 from relawan.models import Kelurahan, Relawan
 from timeutil import utcnow
 
@@ -38,7 +40,7 @@ def manage():
         query = query.where(Event.status == status)
     if kind:
         query = query.where(Event.kind == kind)
-    page = db.paginate(query, per_page=25, error_out=False)
+    page = paginate(query, per_page=25)
     return render_template("events/manage.html", page=page, status=status, kind=kind,
                            staff=is_staff(), mail_on=mail_enabled(), now=now)
 
@@ -57,17 +59,14 @@ def create():
     if request.method == "GET":
         form.required.data = True
     if form.validate_on_submit():
-        data, errors = event_data(form)
-        if data is not None:
-            try:
-                event = event_service.create_event(data, by_user=current_user)
-                db.session.commit()
-                flash("Kegiatan disimpan sebagai draf. Terbitkan bila sudah siap.", "success")
-                return redirect(url_for("events.detail", event_id=event.id))
-            except event_service.EventError as exc:
-                db.session.rollback()
-                errors = exc.errors
-        apply_errors(form, errors)
+        try:
+            event = event_service.create_event(event_data(form), by_user=current_user)
+            db.session.commit()
+            flash("Kegiatan disimpan sebagai draf. Terbitkan bila sudah siap.", "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+        except event_service.EventError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
     return render_template("events/event_form.html", form=form, event=None), (
         422 if request.method == "POST" else 200)
 
@@ -81,22 +80,20 @@ def edit(event_id: int):
     if request.method == "GET":
         event_form_defaults(form, event)
     if form.validate_on_submit():
-        data, errors = event_data(form)
-        if data is not None:
-            try:
-                promoted = event_service.update_event(event, data, by_user=current_user)
-                db.session.commit()
-                flash("Perubahan kegiatan disimpan.", "success")
-                if promoted:
-                    flash(f"{len(promoted)} orang dari daftar tunggu mendapat kursi.", "info")
-                    if mail_enabled():
-                        for reg in promoted:
-                            send_ticket(reg)
-                return redirect(url_for("events.detail", event_id=event.id))
-            except event_service.EventError as exc:
-                db.session.rollback()
-                errors = exc.errors
-        apply_errors(form, errors)
+        try:
+            promoted = event_service.update_event(event, event_data(form), by_user=current_user)
+            db.session.commit()
+        except event_service.EventError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            flash("Perubahan kegiatan disimpan.", "success")
+            if promoted:
+                flash(f"{len(promoted)} orang dari daftar tunggu mendapat kursi.", "info")
+                if mail_enabled():
+                    for reg in promoted:
+                        send_ticket(reg)
+            return redirect(url_for("events.detail", event_id=event.id))
     return render_template("events/event_form.html", form=form, event=event), (
         422 if request.method == "POST" else 200)
 
@@ -113,8 +110,7 @@ def publish(event_id: int):
         db.session.commit()
         flash("Kegiatan diterbitkan dan dibuka untuk pendaftaran.", "success")
     except event_service.EventError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
+        refuse(exc)
     return redirect(url_for("events.detail", event_id=event.id))
 
 
@@ -130,7 +126,7 @@ def cancel(event_id: int):
             db.session.commit()
         except event_service.EventError as exc:
             db.session.rollback()
-            apply_errors(form, exc.errors)
+            apply_errors(form, exc)
         else:
             sent = send_cancellation(notify) if mail_enabled() else 0
             flash(f"Kegiatan dibatalkan. {len(notify)} pendaftar melihat pemberitahuan di tiket mereka"
@@ -162,7 +158,7 @@ def registrations(event_id: int):
         query = query.where(or_(Relawan.kelurahan_kode.in_(in_scope),
                                 Registration.guest_kelurahan_kode.in_(in_scope)))
     query = query.order_by(Registration.status, Registration.created_at, Registration.id)
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = paginate(query, per_page=50)
     counts = event_service.registration_counts(event.id)
     return render_template("events/registrations.html", event=event, page=page, counts=counts,
                            status=status, q=q, staff=is_staff(), scope=scope, action_form=ActionForm())

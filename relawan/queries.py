@@ -9,6 +9,7 @@ from sqlalchemy import and_, Select, select
 from sqlalchemy.orm import joinedload
 
 from auth.models import User
+from helpers.forms import parse_date_arg
 from relawan.forms import BAD_CHARS, ORGANISATION_LABELS
 from relawan.models import Kelurahan, Relawan, RelawanStatus
 from relawan.validators import InvalidPhone, normalize_phone
@@ -39,13 +40,10 @@ def _date(value: str, errors: list[str], label: str) -> date | None:
     if not value:
         return None
     try:
-        parsed = date.fromisoformat(value)
-        if 1900 <= parsed.year <= 2999:
-            return parsed
-    except ValueError:
-        pass
-    errors.append(f"Tanggal {label} tidak valid; filter itu diabaikan.")
-    return None
+        return parse_date_arg(value)
+    except ValueError as exc:
+        errors.append(f"Tanggal {label}: {exc} Filter itu diabaikan.")
+        return None
 
 
 def parse_filters(args) -> Filters:

@@ -15,6 +15,8 @@ from helpers.access import (
     scope_kecamatan,
     staff_required,
 )
+from helpers.forms import bounded_int
+from helpers.paging import paginate
 from relawan import bp, data_rights, services
 from relawan.forms import (
     EDUCATION_LABELS,
@@ -54,22 +56,13 @@ def _render_detail(relawan: Relawan, reject_form=None, status_form=None, delete_
         org_labels=ORGANISATION_LABELS, edu_labels=EDUCATION_LABELS)
 
 
-def _page_number() -> int:
-    """?page=N, clamped: a huge number would overflow the database's OFFSET."""
-    value = request.args.get("page", "")
-    if value.isascii() and value.isdigit() and len(value) <= 6:
-        return max(1, int(value))
-    return 1
-
-
 @bp.get("/relawan")
 @readers_required
 def screening():
     """List of relawan with filters, search and paging."""
     scope = scope_kecamatan()
     filters = parse_filters(request.args)
-    page = db.paginate(screening_stmt(filters, scope), page=_page_number(), per_page=PER_PAGE,
-                       error_out=False)
+    page = paginate(screening_stmt(filters, scope), per_page=PER_PAGE)
     kec_stmt = select(Kecamatan).order_by(Kecamatan.nama)
     kel_stmt = select(Kelurahan).order_by(Kelurahan.nama)
     if scope:
@@ -146,9 +139,9 @@ def _parse_ids(values: list[str]) -> list[int]:
         abort(400)
     ids = []
     for value in values:
-        if not value.isascii() or not value.isdigit() or len(value) > 10 or int(value) > 2147483647:
+        if (rid := bounded_int(value)) is None:
             abort(400)
-        ids.append(int(value))
+        ids.append(rid)
     return ids
 
 

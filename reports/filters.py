@@ -1,7 +1,6 @@
 """Read report filters from the query string, validate them, and apply the koordinator's scope."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import abort
 from sqlalchemy import select
@@ -9,19 +8,9 @@ from sqlalchemy import select
 from events.models import EventKind, TrainingProgram
 from extensions import db
 from helpers.access import scope_kecamatan
+from helpers.forms import bounded_int, date_arg
 from relawan.models import Kecamatan
 from reports.queries import Filters
-
-
-def _date(args, key: str, errors: dict) -> date | None:
-    raw = (args.get(key) or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[key] = "Tanggal tidak valid (format TTTT-BB-HH)."
-        return None
 
 
 def forced_kecamatan(requested: str | None) -> str | None:
@@ -39,8 +28,8 @@ def parse_filters(args) -> Filters:
     """Filters from request.args; bad values become field errors, never a 500."""
     errors: dict = {}
     f = Filters(errors=errors)
-    f.date_from = _date(args, "dari", errors)
-    f.date_to = _date(args, "sampai", errors)
+    f.date_from = date_arg(args, "dari", errors)
+    f.date_to = date_arg(args, "sampai", errors)
     if f.date_from and f.date_to and f.date_to < f.date_from:
         errors["sampai"] = "Tanggal akhir tidak boleh sebelum tanggal awal."
         f.date_to = None
@@ -57,8 +46,9 @@ def parse_filters(args) -> Filters:
             errors["jenis"] = "Jenis kegiatan tidak dikenal."
     program = (args.get("program") or "").strip()
     if program:
-        if program.isdigit() and db.session.get(TrainingProgram, int(program)):
-            f.program_id = int(program)
+        program_id = bounded_int(program)
+        if program_id is not None and db.session.get(TrainingProgram, program_id):
+            f.program_id = program_id
         else:
             errors["program"] = "Program tidak ditemukan."
     return f

@@ -7,10 +7,11 @@ from flask_login import current_user
 import audit
 from auth.models import Role
 from events.models import Event, TrainingProgram
+from events.training import program_grid
 from extensions import db
 from helpers.access import readers_required, scope_kecamatan
+from helpers.forms import bounded_int
 from reports import bp
-from reports.attendance import program_grid
 from reports.exports import (
     attendance_table,
     csv_stream,
@@ -25,10 +26,11 @@ KINDS = ("relawan", "pendaftar", "kehadiran")
 
 
 def _int_arg(name: str) -> int:
-    raw = request.args.get(name, "")
-    if not raw.isdigit():
+    """An id from the query string; not a whole number in the database's range is a 404."""
+    value = bounded_int(request.args.get(name))
+    if value is None:
         abort(404)
-    return int(raw)
+    return value
 
 
 @bp.get("/laporan/ekspor")
