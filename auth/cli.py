@@ -7,13 +7,25 @@ from sqlalchemy import select
 from auth.models import Role, User
 from auth.services import UserError, create_user
 from extensions import db
+from relawan.validators import InvalidPhone, normalize_phone
 
 users_cli = AppGroup("users", help="Kelola akun pengguna.")
 
 
+def _phone(value: str | None) -> str | None:
+    """The CLI's typed phone -> E.164 (the form's PhoneField does the same for the web)."""
+    if not value:
+        return None
+    try:
+        return normalize_phone(value)
+    except InvalidPhone as exc:
+        raise click.BadParameter(exc.message) from exc
+
+
 @users_cli.command("create")
 @click.option("--email", default=None, help="Email (atau gunakan --phone).")
-@click.option("--phone", default=None, help="Nomor HP.")
+@click.option("--phone", default=None, callback=lambda ctx, param, value: _phone(value),
+              help="Nomor HP (08..., +62..., 62...).")
 @click.option("--name", default=None, help="Nama tampilan (bawaan: bagian depan email).")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--kecamatan", default=None, help="Kode kecamatan untuk koordinator, mis. 36.73.02.")

@@ -4,6 +4,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from auth.models import ROLE_LABELS
+from relawan.forms import PhoneField
 
 ROLE_CHOICES = [(str(r), label) for r, label in ROLE_LABELS.items()]
 
@@ -30,7 +31,7 @@ class UserForm(CleanForm):
     name = StringField("Nama", validators=[DataRequired("Nama wajib diisi."),
                                            Length(max=120, message="Maksimal 120 karakter.")])
     email = EmailField("Email", validators=[Optional(), Length(max=254)])
-    phone = StringField("Nomor HP", validators=[Optional(), Length(max=30)])
+    phone = PhoneField("Nomor HP", validators=[Optional(), Length(max=30)])
     role = SelectField("Peran", choices=ROLE_CHOICES)
     kecamatan_kode = SelectField("Wilayah koordinator (kecamatan)", choices=[], validate_choice=True)
     password = PasswordField("Kata sandi awal", validators=[

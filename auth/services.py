@@ -5,11 +5,15 @@ from sqlalchemy import select
 
 from auth.models import Role, User
 from extensions import db
+from helpers.errors import DomainError
 from relawan.validators import InvalidEmail, InvalidPhone, normalize_email, normalize_phone
 
 
-class UserError(ValueError):
+class UserError(DomainError):
     """A user could not be created or changed; the message is Indonesian."""
+
+    code = "user_invalid"
+    kind = "invalid"
 
 
 def find_by_identifier(identifier: str) -> User | None:
@@ -26,16 +30,17 @@ def find_by_identifier(identifier: str) -> User | None:
 
 def create_user(*, name: str, role: str, password: str, email: str | None = None,
                 phone: str | None = None, kecamatan_kode: str | None = None) -> User:
-    """Create a staff or koordinator account; raises UserError on bad or duplicate data."""
+    """Create a staff or koordinator account; raises UserError on bad or duplicate data.
+
+    `phone` is already E.164 (normalised by the form's PhoneField or the CLI option)."""
     if role not in {r.value for r in Role}:
         raise UserError("Peran tidak dikenal.")
     if not email and not phone:
         raise UserError("Isi email atau nomor HP.")
     try:
         email = normalize_email(email) if email else None
-        phone = normalize_phone(phone) if phone else None
-    except (InvalidEmail, InvalidPhone) as exc:
-        raise UserError(str(exc)) from exc
+    except InvalidEmail as exc:
+        raise UserError(exc.message) from exc
     if len(password or "") < 8:
         raise UserError("Kata sandi minimal 8 karakter.")
     if email and db.session.scalar(select(User.id).where(User.email == email)):

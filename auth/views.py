@@ -16,7 +16,7 @@ from extensions import db, limiter, login_manager
 from helpers.access import admin_required
 from helpers.paging import paginate
 from relawan.models import Kecamatan
-from relawan.validators import InvalidEmail, InvalidPhone, normalize_email, normalize_phone
+from relawan.validators import InvalidEmail, normalize_email
 from timeutil import utcnow
 
 
@@ -138,7 +138,7 @@ def user_create():
             return redirect(url_for("auth.users"))
         except UserError as exc:
             db.session.rollback()
-            form.form_errors.append(str(exc))
+            form.form_errors.append(exc.message)
     return render_template("auth/user_form.html", form=form, user=None)
 
 
@@ -155,10 +155,10 @@ def user_edit(user_id: int):
     if form.validate_on_submit():
         try:
             email = normalize_email(form.email.data) if form.email.data else None
-            phone = normalize_phone(form.phone.data) if form.phone.data else None
-        except (InvalidEmail, InvalidPhone) as exc:
-            form.form_errors.append(str(exc))
+        except InvalidEmail as exc:
+            form.form_errors.append(exc.message)
             return render_template("auth/user_form.html", form=form, user=user), 200
+        phone = form.phone.data  # E.164 from PhoneField
         conditions = [c for c in ((User.email == email) if email else None,
                                   (User.phone == phone) if phone else None) if c is not None]
         clash = conditions and db.session.scalar(

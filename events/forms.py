@@ -12,7 +12,6 @@ from wtforms import (
     IntegerField,
     SelectField,
     StringField,
-    TelField,
     TextAreaField,
 )
 from wtforms.validators import (
@@ -24,6 +23,7 @@ from wtforms.validators import (
 )
 
 from events.models import KIND_LABELS
+from relawan.forms import PhoneField
 
 
 class Select(SelectField):
@@ -93,7 +93,7 @@ class EventForm(CleanForm):
     allow_guests = BooleanField("Tamu tanpa akun boleh mendaftar (nama, instansi, nomor HP)")
     allow_walk_ins = BooleanField("Terima peserta datang langsung (walk-in) di pintu")
     organiser_name = StringField("Narahubung panitia", validators=[Optional(), Length(max=120)])
-    organiser_phone = TelField("Nomor HP narahubung", validators=[Optional(), Length(max=30)])
+    organiser_phone = PhoneField("Nomor HP narahubung", validators=[Optional(), Length(max=30)])
     organiser_email = EmailField("Email narahubung", validators=[Optional(), Length(max=254)])
     program_id = Select("Sesi dari program pelatihan", coerce=int, choices=[])
     program_order = Integer("Urutan sesi dalam program", validators=[
@@ -123,7 +123,7 @@ class SpeakerForm(CleanForm):
                                                              Length(max=120)])
     jabatan = StringField("Jabatan", validators=[Optional(), Length(max=160)])
     instansi = StringField("Instansi", validators=[Optional(), Length(max=160)])
-    phone = TelField("Nomor HP", validators=[Optional(), Length(max=30)])
+    phone = PhoneField("Nomor HP", validators=[Optional(), Length(max=30)])
     email = EmailField("Email", validators=[Optional(), Length(max=254)])
     topics = StringField("Topik keahlian (pisahkan dengan koma)", validators=[Optional(), Length(max=300)])
     bio = TextAreaField("Profil singkat", validators=[Optional(), Length(max=3000)])
@@ -142,7 +142,7 @@ class GuestRegistrationForm(CleanForm):
     name = StringField("Nama lengkap", validators=[DataRequired("Nama wajib diisi."), Length(max=120)])
     instansi = StringField("Instansi / lembaga", validators=[Optional(), Length(max=160)])
     jabatan = StringField("Jabatan", validators=[Optional(), Length(max=160)])
-    phone = TelField("Nomor HP (WhatsApp)", validators=[DataRequired("Nomor HP wajib diisi."),
+    phone = PhoneField("Nomor HP (WhatsApp)", validators=[DataRequired("Nomor HP wajib diisi."),
                                                         Length(max=30)])
     email = EmailField("Email (tidak wajib)", validators=[Optional(), Length(max=254)])
     kelurahan_kode = Select("Kelurahan tempat tinggal (tidak wajib)", choices=[],

@@ -65,7 +65,7 @@ def _program_form_view(program: TrainingProgram | None):
             return redirect(url_for("events.program_detail", program_id=program.id))
         except ProgramError as exc:
             db.session.rollback()
-            apply_errors(form, exc.errors)
+            apply_errors(form, exc)
     return render_template("events/program_form.html", form=form, program=program), (
         422 if request.method == "POST" else 200)
 

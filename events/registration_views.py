@@ -17,15 +17,10 @@ from events.services import registration as reg_service
 from events.services.mail import mail_enabled, send_ticket
 from events.services.programs import cancel_enrollment, enroll_relawan, enrollment_for
 from events.services.tickets import find_registration
-from events.viewutil import current_relawan, kelurahan_choices, visible_event_or_404
+from events.viewutil import current_relawan, kelurahan_choices, refuse, visible_event_or_404
 from extensions import db, limiter
 from helpers.access import staff_required
-from relawan.validators import (
-    InvalidEmail,
-    InvalidPhone,
-    normalize_email,
-    normalize_phone,
-)
+from relawan.validators import InvalidEmail, normalize_email
 
 
 def _outcome_message(reg: Registration) -> tuple[str, str]:
@@ -58,8 +53,7 @@ def register(event_id: int):
         reg = reg_service.register_relawan(event, current_relawan())
         db.session.commit()
     except reg_service.RegistrationError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
+        refuse(exc)
         return redirect(back)
     if mail_enabled():
         send_ticket(reg)
@@ -78,20 +72,16 @@ def register_guest(event_id: int):
     form = GuestRegistrationForm()
     form.kelurahan_kode.choices = kelurahan_choices("- Tidak diisi -")
     if form.validate_on_submit():
-        phone = email = None
-        try:
-            phone = normalize_phone(form.phone.data)
-        except InvalidPhone as exc:
-            form.phone.errors = [str(exc)]
+        email = None
         try:
             email = normalize_email(form.email.data) if form.email.data else None
         except InvalidEmail as exc:
-            form.email.errors = [str(exc)]
-        if phone and not form.email.errors:
+            form.email.errors = [exc.message]
+        if not form.email.errors:
             try:
                 reg = reg_service.register_guest(
                     event, name=form.name.data, instansi=form.instansi.data, jabatan=form.jabatan.data,
-                    phone=phone, email=email, kelurahan_kode=form.kelurahan_kode.data or None)
+                    phone=form.phone.data, email=email, kelurahan_kode=form.kelurahan_kode.data or None)
                 db.session.commit()
             except reg_service.RegistrationError as exc:
                 db.session.rollback()
@@ -118,8 +108,7 @@ def register_program(program_id: int):
         _, regs = enroll_relawan(program, current_relawan(), by_user=current_user)
         db.session.commit()
     except reg_service.RegistrationError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
+        refuse(exc)
         return redirect(back)
     waiting = sum(1 for r in regs if r.status == "waitlisted")
     msg = f"Anda terdaftar pada program ini ({len(regs)} sesi)."
@@ -146,8 +135,7 @@ def cancel_program_registration(program_id: int):
         db.session.commit()
         flash("Anda mengundurkan diri dari program ini. Tiket sesi yang belum dimulai dibatalkan.", "success")
     except reg_service.RegistrationError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
+        refuse(exc)
     return redirect(back)
 
 
@@ -163,8 +151,7 @@ def cancel_registration(token: str):
         promoted = reg_service.cancel_registration(reg, by_user=current_user if current_user.is_authenticated else None)
         db.session.commit()
     except reg_service.RegistrationError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
+        refuse(exc)
     else:
         flash("Pendaftaran dibatalkan." + (" Kursi Anda diberikan kepada peserta daftar tunggu berikutnya."
                                            if promoted else ""), "success")

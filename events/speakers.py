@@ -20,12 +20,7 @@ from events.services.speakers import (
 from events.viewutil import apply_errors, is_staff, wib_input
 from extensions import db
 from helpers.access import readers_required, staff_required
-from relawan.validators import (
-    InvalidEmail,
-    InvalidPhone,
-    normalize_email,
-    normalize_phone,
-)
+from relawan.validators import InvalidEmail, normalize_email
 from timeutil import wib_to_utc
 
 
@@ -52,15 +47,12 @@ def _speaker_form_view(speaker: Speaker | None):
     if form.validate_on_submit():
         fields = {name: (getattr(form, name).data or "").strip() or None
                   for name in ("name", "jabatan", "instansi", "topics", "bio")}
-        try:
-            fields["phone"] = normalize_phone(form.phone.data) if form.phone.data else None
-        except InvalidPhone as exc:
-            form.phone.errors = [str(exc)]
+        fields["phone"] = form.phone.data  # E.164 from PhoneField
         try:
             fields["email"] = normalize_email(form.email.data) if form.email.data else None
         except InvalidEmail as exc:
-            form.email.errors = [str(exc)]
-        if not form.phone.errors and not form.email.errors:
+            form.email.errors = [exc.message]
+        if not form.email.errors:
             speaker = save_speaker(speaker, fields, by_user=current_user)
             db.session.commit()
             flash("Data narasumber disimpan.", "success")
@@ -105,7 +97,7 @@ def agenda(event_id: int):
             db.session.commit()
         except SpeakerError as exc:
             db.session.rollback()
-            apply_errors(form, exc.errors)
+            apply_errors(form, exc)
         else:
             flash("Acara ditambahkan ke agenda.", "success")
             if clashes:

@@ -1,22 +1,18 @@
 """Small helpers shared by the event page modules (form <-> service data, access checks)."""
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, flash
 from flask_login import current_user
 from sqlalchemy import select
 
 from auth.models import READER_ROLES, Role, is_staff_role
 from events.forms import EventForm
 from events.models import Event, EventStatus, TrainingProgram
-from events.services.events import EventData
+from events.services.events import EventData, EventError
 from extensions import db
+from helpers.errors import DomainError
 from relawan.models import Kelurahan
-from relawan.validators import (
-    InvalidEmail,
-    InvalidPhone,
-    normalize_email,
-    normalize_phone,
-)
+from relawan.validators import InvalidEmail, normalize_email
 from timeutil import to_wib, wib_to_utc
 
 
@@ -72,38 +68,38 @@ def event_form_defaults(form: EventForm, event: Event) -> None:
     form.program_id.data = event.program_id or 0
 
 
-def event_data(form: EventForm) -> tuple[EventData | None, dict[str, str]]:
-    """Form -> EventData in UTC, or field errors for the organiser phone/email."""
-    errors = {}
-    phone = email = None
-    try:
-        phone = normalize_phone(form.organiser_phone.data) if form.organiser_phone.data else None
-    except InvalidPhone as exc:
-        errors["organiser_phone"] = str(exc)
+def event_data(form: EventForm) -> EventData:
+    """Form -> EventData in UTC (the phone is already E.164 from PhoneField); a bad organiser
+    email raises EventError on that field."""
     try:
         email = normalize_email(form.organiser_email.data) if form.organiser_email.data else None
     except InvalidEmail as exc:
-        errors["organiser_email"] = str(exc)
-    if errors:
-        return None, errors
-    data = EventData(
+        raise EventError(fields={"organiser_email": exc.message}) from exc
+    return EventData(
         kind=form.kind.data, title=form.title.data.strip(), description=form.description.data or None,
         venue_name=form.venue_name.data.strip(), venue_address=form.venue_address.data or None,
         starts_at=_utc(form.starts_at.data), ends_at=_utc(form.ends_at.data),
         capacity=form.capacity.data, registration_opens_at=_utc(form.registration_opens_at.data),
         registration_closes_at=_utc(form.registration_closes_at.data),
         allow_guests=form.allow_guests.data, allow_walk_ins=form.allow_walk_ins.data,
-        organiser_name=form.organiser_name.data or None, organiser_phone=phone,
-        organiser_email=email, program_id=form.program_id.data or None,
-        program_order=form.program_order.data, required=form.required.data)
-    return data, {}
+        organiser_name=form.organiser_name.data or None,
+        organiser_phone=form.organiser_phone.data, organiser_email=email,
+        program_id=form.program_id.data or None, program_order=form.program_order.data,
+        required=form.required.data)
 
 
-def apply_errors(form, errors: dict[str, str]) -> None:
-    """Attach service errors to form fields (unknown keys become form-level errors)."""
-    for name, message in errors.items():
-        field = getattr(form, name, None)
+def apply_errors(form, error: DomainError) -> None:
+    """Show a service's DomainError on the form: each of `.fields` on its field (unknown names
+    become form-level errors), or `.message` on the form when the error names no field."""
+    for name, message in (error.fields or {"": error.message}).items():
+        field = getattr(form, name, None) if name else None
         if field is not None and hasattr(field, "errors"):
             field.errors = list(field.errors) + [message]
         else:
             form.form_errors.append(message)
+
+
+def refuse(error: DomainError, category: str = "danger") -> None:
+    """A rule said no on a POST that redirects: roll the request back and flash the message."""
+    db.session.rollback()
+    flash(error.message, category)

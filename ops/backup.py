@@ -20,12 +20,17 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from helpers.errors import DomainError
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
 
 
-class BackupError(Exception):
+class BackupError(DomainError):
     """A backup or restore could not be done; the message is for the operator (Indonesian)."""
+
+    code = "backup_failed"
+    kind = "invalid"
 
 
 @dataclass

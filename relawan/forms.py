@@ -83,6 +83,24 @@ class RadioChoice(RadioField):
             raise ValidationError("Pilih salah satu.")
 
 
+class PhoneField(TelField):
+    """A phone number as typed ('0812-3456-7890', '+62 812 ...', '62812...'); after validation
+    `.data` is E.164 ('+62812...') or None when left empty. The one place where a typed phone
+    becomes E.164 (relawan.validators.normalize_phone); services take the normalised value."""
+
+    def __init__(self, label=None, validators=None, filters=(), **kwargs):
+        super().__init__(label, validators, filters=(_strip, *filters), **kwargs)
+
+    def post_validate(self, form, validation_stopped):
+        if validation_stopped or self.errors or not self.data:
+            self.data = self.data or None
+            return
+        try:
+            self.data = normalize_phone(self.data)
+        except InvalidPhone as exc:
+            raise ValidationError(exc.message) from exc
+
+
 class DateInput(DateField):
     """An HTML date input with an Indonesian parse error."""
 
@@ -100,8 +118,7 @@ class ProfileFields(CleanForm):
                             validators=[_req("Nama lengkap wajib diisi."), _max(120)])
     gender = RadioChoice("Jenis kelamin", choices=GENDER_CHOICES)
     birth_date = DateInput("Tanggal lahir", validators=[InputRequired("Tanggal lahir wajib diisi.")])
-    phone = TelField("Nomor HP (WhatsApp)", filters=[_strip],
-                     validators=[_req("Nomor HP wajib diisi."), _max(30)])
+    phone = PhoneField("Nomor HP (WhatsApp)", validators=[_req("Nomor HP wajib diisi."), _max(30)])
     email = EmailField("Email (boleh dikosongkan)", filters=[_strip], validators=[Optional(), _max(254)])
     address = TextAreaField("Alamat tempat tinggal", filters=[_strip],
                             validators=[_req("Alamat wajib diisi."), _max(300)])
@@ -137,12 +154,6 @@ class ProfileFields(CleanForm):
             # Pasal 25 UU PDP: data anak needs a parent's consent; relawan sign-up is 17+.
             raise ValidationError(f"Pendaftaran relawan untuk usia {MIN_AGE} tahun ke atas.")
 
-    def validate_phone(self, field):
-        try:
-            self.clean["phone"] = normalize_phone(field.data)
-        except InvalidPhone as exc:
-            raise ValidationError(str(exc)) from exc
-
     def validate_email(self, field):
         if not field.data:
             self.clean["email"] = None
@@ -160,7 +171,7 @@ class ProfileFields(CleanForm):
         """The validated, normalised values for relawan.services."""
         return {
             "full_name": self.full_name.data, "gender": self.gender.data,
-            "birth_date": self.birth_date.data, "phone": self.clean["phone"],
+            "birth_date": self.birth_date.data, "phone": self.phone.data,
             "email": self.clean.get("email"), "address": self.address.data,
             "kelurahan_kode": self.kelurahan_kode.data, "occupation": self.occupation.data,
             "education": self.education.data, "organisation": self.organisation.data,

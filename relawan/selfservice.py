@@ -72,7 +72,7 @@ def profile_edit():
         except services.DuplicateRelawan as exc:
             db.session.rollback()
             fields = exc.fields or services.find_duplicates(
-                phone=form.clean.get("phone"), email=form.clean.get("email"),
+                phone=form.phone.data, email=form.clean.get("email"),
                 exclude_user_id=current_user.id)
             for name, message in fields.items():
                 getattr(form, name).errors.append(message)

@@ -17,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 import audit
 from auth.models import Role, User
 from extensions import db
+from helpers.errors import DomainError
 from relawan.models import (STATUS_LABELS, Relawan, RelawanStatus, StatusChange, funnel_rank_of,
                             lifted_funnel_rank)
 from relawan.validators import InvalidNik, nik_mismatch_warnings, parse_nik
@@ -37,21 +38,26 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 STEPS = (S.CALON, S.TERVERIFIKASI, S.DALAM_PELATIHAN, S.AKTIF)
 
 
-class RelawanError(ValueError):
+class RelawanError(DomainError):
     """A relawan rule was broken; the message is Indonesian."""
+
+    code = "relawan_invalid"
+    kind = "invalid"
 
 
 class InvalidTransition(RelawanError):
     """The requested status change is not allowed from the current status."""
 
+    code = "invalid_transition"
+    kind = "conflict"
+
 
 class DuplicateRelawan(RelawanError):
     """NIK, phone or email already belongs to someone; `fields` maps field name -> message."""
 
-    def __init__(self, fields: dict[str, str] | None = None):
-        self.fields = fields or {}
-        super().__init__(" ".join(self.fields.values()) or
-                         "Data yang sama sudah terdaftar (NIK, nomor HP, atau email).")
+    code = "duplicate_relawan"
+    kind = "conflict"
+    default = "Data yang sama sudah terdaftar (NIK, nomor HP, atau email)."
 
 
 def label(status: str) -> str:
@@ -176,7 +182,7 @@ def sign_up(data: SignUpData) -> Relawan:
     """
     duplicates = find_duplicates(nik=data.nik, phone=data.phone, email=data.email)
     if duplicates:
-        raise DuplicateRelawan(duplicates)
+        raise DuplicateRelawan(fields=duplicates)
     now = utcnow()
     user = User(name=data.full_name, email=data.email, phone=data.phone, role=Role.RELAWAN)
     user.set_password(data.password)
@@ -212,7 +218,7 @@ def update_profile(relawan: Relawan, changes: dict) -> list[str]:
     duplicates = find_duplicates(phone=changes.get("phone"), email=changes.get("email"),
                                  exclude_user_id=user.id)
     if duplicates:
-        raise DuplicateRelawan(duplicates)
+        raise DuplicateRelawan(fields=duplicates)
     changed = []
     for field in PROFILE_FIELDS:
         if field not in changes:

@@ -8,6 +8,8 @@ from datetime import date
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from helpers.errors import DomainError
+
 # Kemendagri province codes (NIK digits 1-2). Papua's 2022 split added 92-96.
 PROVINCE_CODES = {
     "11", "12", "13", "14", "15", "16", "17", "18", "19", "21",
@@ -21,8 +23,11 @@ _NIK_RE = re.compile(r"^[0-9]{16}$")  # ASCII only: full-width digits would dodg
 _NIK_STRIP = re.compile(r"[\s.\-]")
 
 
-class InvalidNik(ValueError):
+class InvalidNik(DomainError):
     """The NIK's structure is not valid; the message is Indonesian."""
+
+    code = "invalid_nik"
+    kind = "invalid"
 
 
 @dataclass
@@ -92,8 +97,11 @@ def nik_mismatch_warnings(info: NikInfo, birth_date: date | None, gender: str | 
     return warnings
 
 
-class InvalidPhone(ValueError):
+class InvalidPhone(DomainError):
     """Not a valid Indonesian mobile number; the message is Indonesian."""
+
+    code = "invalid_phone"
+    kind = "invalid"
 
 
 def normalize_phone(raw: str) -> str:
@@ -126,8 +134,11 @@ def normalize_phone(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-class InvalidEmail(ValueError):
+class InvalidEmail(DomainError):
     """Not a valid email address; the message is Indonesian."""
+
+    code = "invalid_email"
+    kind = "invalid"
 
 
 def normalize_email(raw: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from extensions import db
+from helpers.errors import DomainError
 from relawan.models import Kecamatan, Kelurahan
 
 DEFAULT_CSV = Path(__file__).resolve().parent.parent / "data" / "wilayah_kota_serang.csv"
@@ -29,8 +30,11 @@ ALIASES = {
 }
 
 
-class WilayahError(ValueError):
+class WilayahError(DomainError):
     """The CSV is not in the expected format; the message is Indonesian."""
+
+    code = "wilayah_file_invalid"
+    kind = "invalid"
 
 
 @dataclass

@@ -16,6 +16,7 @@ from events.models import (
 )
 from events.services.registration import promote_waitlist
 from extensions import db
+from helpers.errors import DomainError
 from timeutil import utcnow
 
 EDITABLE = ("kind", "title", "description", "venue_name", "venue_address", "starts_at", "ends_at",
@@ -24,13 +25,11 @@ EDITABLE = ("kind", "title", "description", "venue_name", "venue_address", "star
             "required")
 
 
-class EventError(Exception):
-    """An event could not be saved; `.errors` maps form field -> Indonesian message."""
+class EventError(DomainError):
+    """An event could not be saved; `.fields` maps form field -> Indonesian message."""
 
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        self.message = " ".join(errors.values())
-        super().__init__(self.message)
+    code = "event_invalid"
+    kind = "invalid"
 
 
 @dataclass
@@ -81,7 +80,7 @@ def create_event(data: EventData, by_user=None) -> Event:
     """A new event in draft status. Raises EventError."""
     errors = validate(data)
     if errors:
-        raise EventError(errors)
+        raise EventError(fields=errors)
     event = Event(status=EventStatus.DRAFT, capacity=data.capacity, seats_taken=0,
                   created_by_id=getattr(by_user, "id", None))
     for name in EDITABLE:
@@ -101,7 +100,7 @@ def update_event(event: Event, data: EventData, by_user=None) -> list[Registrati
     if event.status == EventStatus.CANCELLED:
         errors["title"] = "Kegiatan yang dibatalkan tidak dapat diubah."
     if errors:
-        raise EventError(errors)
+        raise EventError(fields=errors)
     if data.capacity != event.capacity:
         # Conditional UPDATE: a registration racing with this edit cannot slip past the new cap.
         cap_ok = db.session.execute(
@@ -111,7 +110,7 @@ def update_event(event: Event, data: EventData, by_user=None) -> list[Registrati
             .values(capacity=data.capacity).execution_options(synchronize_session=False))
         if cap_ok.rowcount != 1:
             db.session.refresh(event, attribute_names=["seats_taken"])
-            raise EventError({"capacity": (
+            raise EventError(fields={"capacity": (
                 f"Kuota tidak boleh lebih kecil dari jumlah peserta terdaftar ({event.seats_taken} orang).")})
         db.session.refresh(event, attribute_names=["capacity", "seats_taken"])
     for name in EDITABLE:
@@ -124,9 +123,9 @@ def update_event(event: Event, data: EventData, by_user=None) -> list[Registrati
 def publish_event(event: Event, by_user=None) -> None:
     """Draft -> published (visible on the public pages, open for registration)."""
     if event.status != EventStatus.DRAFT:
-        raise EventError({"status": "Hanya kegiatan berstatus draf yang dapat diterbitkan."})
+        raise EventError(fields={"status": "Hanya kegiatan berstatus draf yang dapat diterbitkan."})
     if event.ends_at <= utcnow():
-        raise EventError({"status": "Kegiatan yang sudah lewat tidak dapat diterbitkan."})
+        raise EventError(fields={"status": "Kegiatan yang sudah lewat tidak dapat diterbitkan."})
     event.status = EventStatus.PUBLISHED
     audit.record("event_publish", event, user=by_user)
 
@@ -134,12 +133,12 @@ def publish_event(event: Event, by_user=None) -> None:
 def cancel_event(event: Event, reason: str, by_user=None) -> list[Registration]:
     """Cancel: registrants see the reason on their ticket and home pages. Returns who to notify."""
     if event.status == EventStatus.CANCELLED:
-        raise EventError({"reason": "Kegiatan ini sudah dibatalkan."})
+        raise EventError(fields={"reason": "Kegiatan ini sudah dibatalkan."})
     if event.status == EventStatus.FINISHED:
-        raise EventError({"reason": "Kegiatan yang sudah selesai tidak dapat dibatalkan."})
+        raise EventError(fields={"reason": "Kegiatan yang sudah selesai tidak dapat dibatalkan."})
     reason = (reason or "").strip()
     if not reason:
-        raise EventError({"reason": "Tuliskan alasan pembatalan untuk peserta."})
+        raise EventError(fields={"reason": "Tuliskan alasan pembatalan untuk peserta."})
     event.status = EventStatus.CANCELLED
     event.cancel_reason = reason
     event.cancelled_at = utcnow()

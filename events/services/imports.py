@@ -17,6 +17,7 @@ from sqlalchemy import select
 from events.models import Event, Registration, RegistrationStatus
 from events.services.registration import RegistrationError, register_guest
 from extensions import db
+from helpers.errors import DomainError
 from relawan.models import Kelurahan
 from relawan.validators import (
     InvalidEmail,
@@ -30,12 +31,11 @@ REQUIRED_COLUMNS = ("nama", "no_hp")
 MAX_ROWS = 2000
 
 
-class InviteeImportError(Exception):
-    """The file as a whole cannot be read; `.message` is Indonesian."""
+class InviteeImportError(DomainError):
+    """The file as a whole cannot be read or imported; `.message` is Indonesian."""
 
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
+    code = "invitee_file_invalid"
+    kind = "invalid"
 
 
 @dataclass

@@ -24,6 +24,7 @@ from events.services.registration import (
     register_relawan,
 )
 from extensions import db
+from helpers.errors import DomainError
 from relawan.models import Relawan, RelawanStatus
 from timeutil import utcnow
 
@@ -39,13 +40,11 @@ NOT_ELIGIBLE_MESSAGES = {
 }
 
 
-class ProgramError(Exception):
-    """A program could not be saved; `.errors` maps field -> Indonesian message."""
+class ProgramError(DomainError):
+    """A program could not be saved; `.fields` maps field -> Indonesian message."""
 
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        self.message = " ".join(errors.values())
-        super().__init__(self.message)
+    code = "program_invalid"
+    kind = "invalid"
 
 
 @dataclass
@@ -70,7 +69,7 @@ def _validate(data: ProgramData, program: TrainingProgram | None) -> None:
     if data.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.CANCELLED):
         errors["status"] = "Status program tidak dikenal."
     if errors:
-        raise ProgramError(errors)
+        raise ProgramError(fields=errors)
 
 
 def save_program(data: ProgramData, program: TrainingProgram | None = None,

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from events.models import Event, EventStatus, Registration, RegistrationStatus
 from extensions import db
+from helpers.errors import DomainError
 from relawan.models import Relawan, RelawanStatus
 from timeutil import utcnow
 
@@ -22,29 +23,32 @@ BLOCKED_STATUSES = {RelawanStatus.DITOLAK, RelawanStatus.NONAKTIF}
 PROGRAM_ELIGIBLE = {RelawanStatus.TERVERIFIKASI, RelawanStatus.DALAM_PELATIHAN, RelawanStatus.AKTIF}
 
 
-class RegistrationError(Exception):
+class RegistrationError(DomainError):
     """A registration could not be made or changed; `.message` is Indonesian."""
 
+    code = "registration_refused"
+    kind = "conflict"
     default = "Pendaftaran tidak dapat diproses."
-
-    def __init__(self, message: str | None = None):
-        self.message = message or self.default
-        super().__init__(self.message)
 
 
 class EventClosed(RegistrationError):
+    code = "event_closed"
     default = "Pendaftaran untuk kegiatan ini sudah ditutup."
 
 
 class EventCancelled(RegistrationError):
+    code = "event_cancelled"
     default = "Kegiatan ini dibatalkan. Pendaftaran tidak dapat dilakukan."
 
 
 class AlreadyRegistered(RegistrationError):
+    code = "already_registered"
     default = "Anda sudah terdaftar pada kegiatan ini."
 
 
 class NotEligible(RegistrationError):
+    code = "not_eligible"
+    kind = "forbidden"
     default = "Anda belum dapat mendaftar untuk kegiatan ini."
 
 

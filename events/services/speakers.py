@@ -9,18 +9,17 @@ from sqlalchemy import or_, select
 import audit
 from events.models import AgendaItem, Event, EventStatus, Speaker
 from extensions import db
+from helpers.errors import DomainError
 
 # An agenda item without an end time is taken to last this long when checking overlaps.
 DEFAULT_SLOT = timedelta(minutes=60)
 
 
-class SpeakerError(Exception):
-    """`.errors` maps field -> Indonesian message."""
+class SpeakerError(DomainError):
+    """A speaker or agenda item could not be saved; `.fields` maps field -> Indonesian message."""
 
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        self.message = " ".join(errors.values())
-        super().__init__(self.message)
+    code = "speaker_invalid"
+    kind = "invalid"
 
 
 @dataclass
@@ -103,7 +102,7 @@ def add_agenda_item(event: Event, data: AgendaData, by_user=None) -> tuple[Agend
     if data.speaker_id and db.session.get(Speaker, data.speaker_id) is None:
         errors["speaker_id"] = "Narasumber tidak ditemukan."
     if errors:
-        raise SpeakerError(errors)
+        raise SpeakerError(fields=errors)
     item = AgendaItem(event_id=event.id, topic=data.topic.strip(), starts_at=data.starts_at,
                       ends_at=data.ends_at, speaker_id=data.speaker_id, position=data.position)
     db.session.add(item)
