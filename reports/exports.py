@@ -6,8 +6,11 @@ Text that looks like a number (NIK, phone) must survive a spreadsheet:
 - CSV: written as ="3673..." (Excel and LibreOffice show the text, keep every digit and the
   leading zero; a program reading the CSV strips the `="` and `"`). A leading apostrophe would
   show up literally in Excel when a CSV is opened, so it is not used for these columns.
-- Any other cell starting with = + - @ (formula injection, OWASP "CSV injection") gets a leading
-  apostrophe. A UTF-8 BOM lets Excel detect the encoding.
+- Every cell a person typed (names, emails, organisations, notes) goes through spreadsheet_text,
+  the one neutraliser for both formats: a value starting with = + - @ TAB or CR (formula
+  injection, OWASP "CSV injection") gets a leading apostrophe, and control characters that an
+  XLSX cannot hold are dropped. In the XLSX such a cell is also written as a string cell, never a
+  formula. A UTF-8 BOM lets Excel detect the encoding.
 Rows are read with yield_per (a server-side cursor on PostgreSQL) and never all held in memory.
 """
 from __future__ import annotations
@@ -27,6 +30,7 @@ from auth.models import User
 from events.checkin_models import CheckIn
 from events.models import Registration, RegistrationStatus
 from extensions import db
+from helpers.forms import BAD_CHARS
 from relawan.models import STATUS_LABELS, Kecamatan, Kelurahan, Relawan, RelawanStatus
 from reports.queries import kode_in_kecamatan
 
@@ -46,6 +50,16 @@ class Table:
                           else set(range(len(headers))) - text_cols)
 
 
+def spreadsheet_text(value):
+    """A cell a person typed, made inert for a spreadsheet (CSV and XLSX alike): control
+    characters dropped, and a leading apostrophe before = + - @ TAB CR so that no spreadsheet
+    reads it as a formula. Values that are not text pass unchanged."""
+    if value.__class__ is not str or not value:
+        return value
+    value = BAD_CHARS.sub("", value)
+    return "'" + value if value and value[0] in TEXT_PREFIX_DANGER else value
+
+
 def national_phone(phone: str | None) -> str:
     """'+6281234567890' -> '081234567890' (the form people type and dial)."""
     if not phone:
@@ -63,9 +77,7 @@ def csv_stream(table: Table) -> Iterator[bytes]:
     text, free = sorted(table.text_cols), sorted(table.free_cols)
     for n, row in enumerate(table.rows, start=1):
         for i in free:
-            v = row[i]
-            if v and v.__class__ is str and v[0] in TEXT_PREFIX_DANGER:
-                row[i] = "'" + v
+            row[i] = spreadsheet_text(row[i])
         for i in text:
             if row[i]:
                 row[i] = f'="{row[i]}"'
@@ -92,10 +104,9 @@ def xlsx_file(table: Table):
         out = []
         for i, v in enumerate(row):
             if i in table.text_cols:
-                c = WriteOnlyCell(ws, value="" if v is None else str(v))
-                c.number_format = "@"
-                c.data_type = "s"
-                out.append(c)
+                out.append(_string_cell(ws, "" if v is None else str(v), number_format="@"))
+            elif i in table.free_cols and v.__class__ is str:
+                out.append(_string_cell(ws, spreadsheet_text(v)))
             else:
                 out.append(v)
         ws.append(out)
@@ -103,6 +114,15 @@ def xlsx_file(table: Table):
     wb.save(tmp)
     tmp.seek(0)
     return tmp
+
+
+def _string_cell(ws, value: str, number_format: str | None = None) -> WriteOnlyCell:
+    """A cell that is text whatever it starts with (openpyxl would make '=...' a formula)."""
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    if number_format:
+        cell.number_format = number_format
+    return cell
 
 
 def _stream(stmt) -> Iterator:
@@ -223,4 +243,5 @@ def attendance_table(grid, include_nik: bool) -> Table:
                 text += f" ({c.note})"
             row.append(text)
         rows.append(row + [counts["completion"], counts["izin"], counts["tidak_hadir"]])
-    return Table("Kehadiran", headers, {1} if include_nik else set(), rows, len(rows))
+    # typed text is the name only: the session cells are the app's labels (a note follows one)
+    return Table("Kehadiran", headers, {1} if include_nik else set(), rows, len(rows), free_cols={0})
