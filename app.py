@@ -60,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from auth import bp as auth_bp
     from events import bp as events_bp
     from events.api import bp as api_bp
+    from messaging import bp as messaging_bp
     from ops import bp as ops_bp
     from relawan import bp as relawan_bp
     from reports import bp as reports_bp
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(reports_bp)
     app.register_blueprint(ops_bp)  # privacy/retention admin pages (issue 6)
+    app.register_blueprint(messaging_bp)  # the outbox page and the WhatsApp webhook (issue 12)
 
     @app.get("/sw.js")
     def service_worker():

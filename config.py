@@ -72,6 +72,20 @@ def build_config(instance_path: str) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "no-reply@p2tp2a.serangkota.go.id"),
+        # WhatsApp Business Cloud API (messaging/channels/whatsapp.py); unset: WhatsApp messages
+        # are kept in the outbox as not sendable. WHATSAPP_API_BASE points tests/staging elsewhere.
+        "WHATSAPP_API_BASE": os.environ.get("WHATSAPP_API_BASE", "https://graph.facebook.com"),
+        "WHATSAPP_API_VERSION": os.environ.get("WHATSAPP_API_VERSION", "v21.0"),
+        "WHATSAPP_PHONE_NUMBER_ID": os.environ.get("WHATSAPP_PHONE_NUMBER_ID", ""),
+        "WHATSAPP_TOKEN": os.environ.get("WHATSAPP_TOKEN", ""),
+        "WHATSAPP_APP_SECRET": os.environ.get("WHATSAPP_APP_SECRET", ""),
+        "WHATSAPP_VERIFY_TOKEN": os.environ.get("WHATSAPP_VERIFY_TOKEN", ""),
+        # 1: send approved template messages (messaging/texts.py wa_name) instead of free text.
+        "WHATSAPP_TEMPLATES": _bool("WHATSAPP_TEMPLATES", False),
+        # The outbox worker (messaging/worker.py): attempts, first retry delay (doubling), lease.
+        "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5")),
+        "OUTBOX_RETRY_SECONDS": int(os.environ.get("OUTBOX_RETRY_SECONDS", "60")),
+        "OUTBOX_LEASE_SECONDS": int(os.environ.get("OUTBOX_LEASE_SECONDS", "300")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),

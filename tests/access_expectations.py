@@ -151,4 +151,10 @@ EXPECTATIONS: dict[str, dict] = {
     "ops.index": ADMIN,
     "ops.consent_versions": ADMIN,
     "ops.processing_record": ADMIN,
+    # messaging (issue 12): the outbox is admin's; the webhook answers only Meta's signed calls
+    "messaging.outbox": ADMIN,
+    "messaging.resend": ADMIN_WRITE,
+    "messaging.message_templates": ADMIN,
+    "messaging.whatsapp_verify": same(403),
+    "messaging.whatsapp_statuses": same(403),
 }

@@ -1,0 +1,134 @@
+"""The outbox's rules: which channel reaches a person, what a new message looks like, resending
+and delivery statuses. Services add/flush in the caller's transaction and never commit."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from extensions import db
+from helpers.errors import DomainError
+from messaging import channels, texts
+from messaging.models import Channel, Message, MessageStatus
+from timeutil import utcnow
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Whom to reach: a name for the greeting and the addresses on file."""
+
+    name: str
+    phone: str | None = None  # E.164, as relawan and guest records keep it
+    email: str | None = None
+
+
+class NotResendable(DomainError):
+    code = "not_resendable"
+    kind = "conflict"
+    default = "Pesan ini masih dalam antrean; tidak perlu dikirim ulang."
+
+
+def missing_settings(channel: str) -> list[str]:
+    """The settings `channel` still needs in this app (empty: it can send)."""
+    return channels.get(channel).missing(current_app.config)
+
+
+def preferred_channel(recipient: Recipient) -> tuple[str, str] | None:
+    """(channel, address) that reaches `recipient`: WhatsApp when they have a phone number, email
+    otherwise. A configured channel wins over an unconfigured one (a phone-only WhatsApp setup
+    still reaches people who gave an email and vice versa); None when there is no address."""
+    options = []
+    if recipient.phone:
+        options.append((Channel.WHATSAPP.value, recipient.phone))
+    if recipient.email:
+        options.append((Channel.EMAIL.value, recipient.email))
+    if not options:
+        return None
+    return next((o for o in options if not missing_settings(o[0])), options[0])
+
+
+def _cause_fields(cause, by) -> dict:
+    fields = {"cause_user_id": getattr(by, "id", None), "cause_type": "system", "cause_id": None}
+    if isinstance(cause, str):
+        fields["cause_type"] = cause
+    elif cause is not None:
+        fields["cause_type"] = type(cause).__name__
+        fields["cause_id"] = str(cause.id)
+    return fields
+
+
+def _initial_state(channel: str) -> dict:
+    """queued, or unsendable with the missing settings as its reason."""
+    missing = missing_settings(channel)
+    if missing:
+        return {"status": MessageStatus.UNSENDABLE,
+                "last_error": f"Belum dikonfigurasi: {', '.join(missing)}"}
+    return {"status": MessageStatus.QUEUED, "last_error": None}
+
+
+def enqueue(recipient: Recipient, template: str, context: dict, *, cause="system", by=None,
+            attachment: str | None = None, channel: str | None = None) -> Message | None:
+    """Write one message to the outbox in the caller's transaction (add/flush, no commit).
+
+    `cause` is the object that caused it (a Registration, ...) or a word ("system"); `by` the
+    user who acted. `attachment` names what the worker renders at send time ("ticket_qr:<token>").
+    Returns None when the person has no phone number or email on file."""
+    route = preferred_channel(recipient)
+    if channel is not None:
+        address = recipient.phone if channel == Channel.WHATSAPP else recipient.email
+        route = (channel, address) if address else None
+    if route is None:
+        return None
+    chosen, address = route
+    ctx = {"name": recipient.name, "org_unit": current_app.config["ORG_UNIT"], **context}
+    rendered = texts.render(template, ctx, wa_templates=(
+        chosen == Channel.WHATSAPP and bool(current_app.config.get("WHATSAPP_TEMPLATES"))))
+    message = Message(channel=chosen, recipient=address, template=template,
+                      subject=rendered.subject if chosen == Channel.EMAIL else None,
+                      body=rendered.body, wa_template=rendered.wa_template, attachment=attachment,
+                      attempts=0, next_attempt_at=utcnow(), **_cause_fields(cause, by),
+                      **_initial_state(chosen))
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def resend(message: Message, by) -> Message:
+    """A new outbox row with the same recipient and text (the original keeps its history).
+    A message still queued or being sent is not resent."""
+    if message.status in (MessageStatus.QUEUED, MessageStatus.SENDING):
+        raise NotResendable()
+    copy = Message(channel=message.channel, recipient=message.recipient, template=message.template,
+                   subject=message.subject, body=message.body, wa_template=message.wa_template,
+                   attachment=message.attachment, attempts=0, next_attempt_at=utcnow(),
+                   cause_user_id=getattr(by, "id", None), cause_type="resend",
+                   cause_id=str(message.id), resend_of_id=message.id,
+                   broadcast_id=message.broadcast_id, **_initial_state(message.channel))
+    db.session.add(copy)
+    db.session.flush()
+    return copy
+
+
+# WhatsApp delivery statuses in the order they happen; "failed" can come at any time.
+DELIVERY_RANK = {"sent": 1, "delivered": 2, "read": 3, "failed": 4}
+
+
+def record_delivery_status(provider_id: str, status: str, at: datetime | None = None,
+                           error: str | None = None) -> Message | None:
+    """Apply a provider's delivery status to the message with that provider id. Statuses may
+    arrive out of order: an earlier one never overwrites a later one."""
+    if status not in DELIVERY_RANK:
+        return None
+    message = db.session.scalar(select(Message).where(Message.provider_id == provider_id))
+    if message is None:
+        return None
+    if DELIVERY_RANK.get(message.delivery_status or "", 0) > DELIVERY_RANK[status]:
+        return message
+    message.delivery_status = status
+    message.delivery_updated_at = at or utcnow()
+    if status == "failed" and error:
+        message.last_error = error
+    db.session.flush()
+    return message

@@ -1,0 +1,109 @@
+"""The Indonesian texts of every message kind: one registry, rendered at enqueue time.
+
+Each MessageTemplate has an email subject, a body (used by email and by WhatsApp free text) and,
+for WhatsApp template messages (needed by the Cloud API for a first, business-initiated message),
+the name of the approved template and the expressions of its body parameters, in order. The admin
+page /admin/pesan/templat lists them read-only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2 import Environment, StrictUndefined
+
+from helpers.errors import DomainError
+from timeutil import format_wib
+
+# Plain text, not HTML: no autoescaping; a missing context value is an error, not an empty hole.
+_env = Environment(autoescape=False, undefined=StrictUndefined, trim_blocks=True,
+                   lstrip_blocks=True)
+_env.filters["wib"] = format_wib
+
+
+class UnknownTemplate(DomainError):
+    code = "unknown_template"
+    kind = "invalid"
+    default = "Templat pesan tidak dikenal."
+
+
+@dataclass(frozen=True)
+class MessageTemplate:
+    """One message kind: what admin reads on the templates page and what enqueue renders."""
+
+    name: str
+    label: str
+    subject: str
+    body: str
+    wa_name: str | None = None
+    wa_params: tuple[str, ...] = ()
+    wa_language: str = "id"
+
+
+TEMPLATES: dict[str, MessageTemplate] = {t.name: t for t in (
+    MessageTemplate(
+        name="ticket", label="Tiket pendaftaran kegiatan",
+        subject="Tiket: {{ event_title }}",
+        body=("Yth. {{ name }},\n\n"
+              "{% if confirmed %}Pendaftaran Anda terkonfirmasi.{% else %}Anda masuk daftar tunggu; "
+              "kami kabari bila kursi tersedia.{% endif %}\n\n"
+              "Kegiatan : {{ event_title }}\nWaktu    : {{ starts_at|wib }}\nTempat   : {{ venue }}\n\n"
+              "Tiket dan kode QR Anda: {{ ticket_url }}\n"
+              "{% if confirmed %}Tunjukkan kode QR di pintu masuk, juga bisa tanpa internet.\n{% endif %}"
+              "\n{{ org_unit }}"),
+        wa_name="tiket_kegiatan",
+        wa_params=("{{ name }}", "{{ event_title }}", "{{ starts_at|wib }}", "{{ venue }}",
+                   "{{ ticket_url }}")),
+    MessageTemplate(
+        name="reminder", label="Pengingat sehari sebelum kegiatan",
+        subject="Pengingat: {{ event_title }}",
+        body=("Yth. {{ name }},\n\nPengingat: Anda terdaftar pada kegiatan berikut.\n\n"
+              "Kegiatan : {{ event_title }}\nWaktu    : {{ starts_at|wib }}\nTempat   : {{ venue }}\n\n"
+              "Tiket dan kode QR Anda: {{ ticket_url }}\n"
+              "Tunjukkan kode QR di pintu masuk, juga bisa tanpa internet.\n"
+              "Bila berhalangan hadir, batalkan lewat tautan tiket agar kursi Anda dapat dipakai "
+              "peserta lain.\n\n{{ org_unit }}"),
+        wa_name="pengingat_kegiatan",
+        wa_params=("{{ name }}", "{{ event_title }}", "{{ starts_at|wib }}", "{{ venue }}",
+                   "{{ ticket_url }}")),
+    MessageTemplate(
+        name="event_cancelled", label="Kegiatan dibatalkan",
+        subject="Dibatalkan: {{ event_title }}",
+        body=("Yth. {{ name }},\n\nDengan menyesal kami sampaikan bahwa kegiatan "
+              "\"{{ event_title }}\" ({{ starts_at|wib }}) DIBATALKAN.\nAlasan: {{ reason }}\n\n"
+              "Informasi: {{ ticket_url }}\n\n{{ org_unit }}"),
+        wa_name="kegiatan_dibatalkan",
+        wa_params=("{{ name }}", "{{ event_title }}", "{{ starts_at|wib }}", "{{ reason }}")),
+    MessageTemplate(
+        name="test", label="Pesan uji pengaturan pengiriman",
+        subject="Pesan uji {{ org_unit }}",
+        body=("Pesan uji dari {{ org_unit }}. Bila pesan ini sampai, pengaturan pengiriman "
+              "sudah benar.")),
+)}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+    wa_template: dict | None
+
+
+def template(name: str) -> MessageTemplate:
+    """The template called `name`; UnknownTemplate otherwise."""
+    try:
+        return TEMPLATES[name]
+    except KeyError:
+        raise UnknownTemplate(f"Templat pesan '{name}' tidak dikenal.") from None
+
+
+def render(name: str, context: dict, *, wa_templates: bool = False) -> Rendered:
+    """Render a template's subject (one line), body and, when `wa_templates` is on and the
+    template has an approved WhatsApp counterpart, its template-message parameters."""
+    tpl = template(name)
+    subject = " ".join(_env.from_string(tpl.subject).render(context).split())  # one header line
+    body = _env.from_string(tpl.body).render(context).strip()
+    wa = None
+    if wa_templates and tpl.wa_name:
+        wa = {"name": tpl.wa_name, "language": tpl.wa_language,
+              "params": [_env.from_string(p).render(context) for p in tpl.wa_params]}
+    return Rendered(subject=subject[:200], body=body, wa_template=wa)
