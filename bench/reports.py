@@ -5,7 +5,7 @@
     .venv/bin/python bench/reports.py --pg postgresql+psycopg://postgres@127.0.0.1:5432/bench_reports
     make bench-reports BENCH_ARGS="--reuse --runs 9"
 
-Builds the database with reports.scale.generate (bulk inserts), warms the dashboard's stats
+Builds the database with bench/scale.py's generate (bulk inserts), stores the dashboard's stats
 table once (`flask reports refresh-stats` does the same in production), then times each page
 through the Flask test client logged in as admin (and a Kasemen koordinator): p50/p95 over
 --runs runs after one warm-up. The export of all relawan as CSV runs in a child process that
@@ -53,7 +53,8 @@ def build(app, args) -> dict:
     from extensions import db
     from relawan.models import Relawan
     from relawan.wilayah import load_default
-    from reports import scale, stats
+    import scale
+    from reports import stats
     with app.app_context():
         have = 0
         if args.reuse:
@@ -74,6 +75,7 @@ def build(app, args) -> dict:
         db.metadata.create_all(db.engine, tables=tables)
         t = time.perf_counter()
         info["stats_refresh_events"] = stats.refresh(force=True)
+        db.session.commit()
         info["stats_refresh_s"] = round(time.perf_counter() - t, 1)
         _ensure_users()
         info["counts"] = _counts()

@@ -1,5 +1,9 @@
 """Scale data for benchmarks and demos: N relawan, events, registrations and check-ins, fast.
 
+    DATABASE_URL=... .venv/bin/python bench/scale.py --relawan 100000 --events 500 --checkins 1000000
+
+(a benchmark tool, not part of the app: bench/reports.py builds its database with it).
+
 Rows go in with bulk INSERT (executemany on SQLite, COPY on PostgreSQL) in chunks, with ids
 assigned here so check-ins can point at their registrations without a round trip. NIKs are
 structurally valid, fake (serials from 9000) and unique by construction: the serial and the
@@ -298,7 +302,7 @@ def generate(relawan: int, events: int, checkins: int, seed: int = 1, log=print)
                   "registration", "check_in"):
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{t}\"', 'id'), "
                                     f"(SELECT COALESCE(MAX(id), 1) FROM \"{t}\"))"))
-    db.session.commit()  # a bulk load: commit once here (demo-data calls this without committing)
+    db.session.commit()  # a bulk load: commit once here
     if conn.dialect.name == "postgresql":
         # Planner statistics for the new rows now, as autovacuum would do soon after a bulk load
         # (and must, where a server runs with autovacuum off).
@@ -310,3 +314,28 @@ def generate(relawan: int, events: int, checkins: int, seed: int = 1, log=print)
     log(f"  {out}")
     return out
 
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: load scale data into DATABASE_URL (the app's configured database)."""
+    import argparse
+    import os
+    import sys
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from app import create_app
+
+    parser = argparse.ArgumentParser(description="Data skala besar untuk benchmark.")
+    parser.add_argument("--relawan", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=500)
+    parser.add_argument("--checkins", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    if min(args.relawan, args.events, args.checkins) < 0:
+        parser.error("Jumlah tidak boleh negatif.")
+    with create_app().app_context():
+        print(f"Membuat {args.relawan} relawan, {args.events} kegiatan, {args.checkins} check-in ...")
+        result = generate(args.relawan, args.events, args.checkins, seed=args.seed, log=print)
+        print(f"Selesai dalam {result['seconds']} detik: {result}")
+
+
+if __name__ == "__main__":
+    main()

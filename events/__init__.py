@@ -5,3 +5,4 @@ bp = Blueprint("events", __name__)
 
 # views.py imports the other event page modules; scanner.py the check-in pages.
 from events import scanner, views  # noqa: E402,F401  (routes register on bp)
+from events.training import views as training_views  # noqa: E402,F401  (izin, certificates)

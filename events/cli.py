@@ -57,22 +57,11 @@ def recompute():
 
 @click.command("demo-data")
 @with_appcontext
-@click.option("--relawan", "n_relawan", type=int, default=None, help="Skala: jumlah relawan.")
-@click.option("--events", "n_events", type=int, default=None, help="Skala: jumlah kegiatan.")
-@click.option("--checkins", "n_checkins", type=int, default=None, help="Skala: jumlah check-in.")
 @click.option("--seed", type=int, default=2026, help="Benih acak (hasil dapat diulang).")
-def demo_data(n_relawan, n_events, n_checkins, seed):
-    """Load demo data (sosialisasi at PKPRI, a 4-session training, ~50 registrants)."""
-    if any(v is not None for v in (n_relawan, n_events, n_checkins)):
-        try:
-            from reports import scale
-        except ImportError:
-            raise click.ClickException(
-                "Generator skala besar (reports/scale.py) belum tersedia. "
-                "Jalankan tanpa --relawan/--events/--checkins untuk data demo biasa.") from None
-        result = scale.generate(relawan=n_relawan or 0, events=n_events or 0, checkins=n_checkins or 0)
-        click.echo(result if isinstance(result, str) else f"Selesai: {result}")
-        return
+def demo_data(seed):
+    """Load demo data (sosialisasi at PKPRI, a 4-session training, ~50 registrants).
+
+    Scale data for benchmarks: bench/scale.py."""
     from events.demo import DemoExists, load_demo
     try:
         summary = load_demo(seed=seed)

@@ -50,7 +50,7 @@ def _registrations(relawan_id: int) -> list[dict]:
 
 
 def _certificates(relawan_id: int) -> list[dict]:
-    from reports.models import Certificate
+    from events.training import Certificate
 
     rows = db.session.scalars(select(Certificate).where(Certificate.relawan_id == relawan_id)).all()
     return [{"number": c.number, "code": c.code, "name": c.name, "role": c.role_label,
@@ -126,7 +126,7 @@ def anonymise(relawan: Relawan, by_user: User) -> None:
     if user is not None:
         user.name, user.email, user.phone, user.active = name, None, None, False
         user.set_password(secrets.token_urlsafe(32))
-    from reports.models import Certificate
+    from events.training import Certificate
 
     db.session.execute(update(Certificate).where(Certificate.relawan_id == relawan.id)
                        .values(name=name).execution_options(synchronize_session=False))

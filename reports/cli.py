@@ -1,4 +1,9 @@
-"""Reports CLI: `flask --app app reports scale` (bulk scale data for benchmarks and demos)."""
+"""Reports CLI: `flask --app app reports refresh-stats`, the job that stores the dashboard's table.
+
+Run it from cron every few minutes (docs/deploy.md): the dashboard counts events whose stored
+rows are stale live (reports/stats.py), so the job keeps pages fast, never correct.
+The scale data generator for benchmarks is bench/scale.py.
+"""
 from __future__ import annotations
 
 import click
@@ -6,35 +11,18 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from extensions import db
+from reports.stats import refresh
 
-reports_cli = AppGroup("reports", help="Laporan: data skala besar untuk benchmark.")
-
-
-@reports_cli.command("scale")
-@click.option("--relawan", "n_relawan", type=int, default=100_000, show_default=True)
-@click.option("--events", "n_events", type=int, default=500, show_default=True)
-@click.option("--checkins", "n_checkins", type=int, default=1_000_000, show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True)
-def scale(n_relawan: int, n_events: int, n_checkins: int, seed: int) -> None:
-    """Insert fake relawan, events, registrations and check-ins in bulk (minutes, not hours)."""
-    from reports.scale import generate
-
-    if min(n_relawan, n_events, n_checkins) < 0:
-        raise click.BadParameter("Jumlah tidak boleh negatif.")
-    click.echo(f"Membuat {n_relawan} relawan, {n_events} kegiatan, {n_checkins} check-in ...")
-    result = generate(n_relawan, n_events, n_checkins, seed=seed, log=click.echo)
-    db.session.commit()
-    click.echo(f"Selesai dalam {result['seconds']} detik: {result}")
-
-
+reports_cli = AppGroup("reports", help="Laporan: tabel statistik kehadiran dasbor.")
 
 
 @reports_cli.command("refresh-stats")
-def refresh_stats() -> None:
-    """Recompute the dashboard's per-event attendance table for every event."""
-    from reports.stats import refresh
-
-    n = refresh(force=True)
+@click.option("--all", "everything", is_flag=True,
+              help="Hitung ulang semua kegiatan (juga yang tidak terdeteksi berubah).")
+def refresh_stats(everything: bool) -> None:
+    """Store the dashboard's per-event attendance rows of stale events (all with --all)."""
+    n = refresh(force=everything)
+    db.session.commit()
     click.echo(f"Statistik kehadiran dihitung ulang untuk {n} kegiatan.")
 
 

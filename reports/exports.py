@@ -229,7 +229,7 @@ def registrations_table(event, kecamatan: str | None, include_nik: bool) -> Tabl
 
 def attendance_table(grid, include_nik: bool) -> Table:
     """The program's attendance grid: one row per enrolled relawan, one column per session."""
-    from reports.attendance import LABELS
+    from events.training import LABELS
     headers = ["Nama"] + (["NIK"] if include_nik else []) + [
         f"Sesi {i + 1}: {s.title}" for i, s in enumerate(grid.sessions)] + [
         "Hadir + terlambat", "Izin", "Tidak hadir"]

@@ -14,7 +14,7 @@ from sqlalchemy import and_, case, func, select
 from events.models import Event, EventStatus, Registration
 from extensions import db
 from relawan.models import FUNNEL, Kecamatan, Kelurahan, Relawan, RelawanStatus
-from reports.models import EventAttendanceStat
+from reports.stats import stat_rows
 from timeutil import utcnow, wib_to_utc
 
 STATUS_ORDER = [s.value for s in RelawanStatus]
@@ -160,22 +160,25 @@ def _pct(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def _stat_join_on(f: Filters):
-    on = [EventAttendanceStat.event_id == Event.id]
+def _stat_join_on(f: Filters, S):
+    on = [S.c.event_id == Event.id]
     if f.kecamatan:
-        on.append(kode_in_kecamatan(EventAttendanceStat.kelurahan_kode, f.kecamatan))
+        on.append(kode_in_kecamatan(S.c.kelurahan_kode, f.kecamatan))
     return and_(*on)
 
 
-def attendance_by_event(f: Filters, limit: int = RECENT_EVENTS) -> list[dict]:
+# The three event figures below read reports.stats.stat_rows(stale): pass the stale event ids
+# the page already has (reports.stats.pending) or None to look them up.
+
+def attendance_by_event(f: Filters, limit: int = RECENT_EVENTS, stale: set[int] | None = None) -> list[dict]:
     """The latest `limit` events in the filters: confirmed registrations vs check-ins."""
     recent = (select(Event.id).where(*event_conditions(f))
               .order_by(Event.starts_at.desc()).limit(limit).scalar_subquery())
-    S = EventAttendanceStat
+    S = stat_rows(stale)
     stmt = (select(Event.id, Event.title, Event.kind, Event.starts_at,
-                   func.coalesce(func.sum(S.registered), 0).label("registered"),
-                   func.coalesce(func.sum(S.attended), 0).label("attended"))
-            .select_from(Event).outerjoin(S, _stat_join_on(f))
+                   func.coalesce(func.sum(S.c.registered), 0).label("registered"),
+                   func.coalesce(func.sum(S.c.attended), 0).label("attended"))
+            .select_from(Event).outerjoin(S, _stat_join_on(f, S))
             .where(Event.id.in_(recent))
             .group_by(Event.id, Event.title, Event.kind, Event.starts_at)
             .order_by(Event.starts_at.desc()))
@@ -186,13 +189,13 @@ def attendance_by_event(f: Filters, limit: int = RECENT_EVENTS) -> list[dict]:
     return rows
 
 
-def participation_by_month(f: Filters) -> list[dict]:
+def participation_by_month(f: Filters, stale: set[int] | None = None) -> list[dict]:
     """Check-ins, and events with at least one check-in, per month (WIB) of the event's start."""
-    S = EventAttendanceStat
-    month = S.month.label("month")
-    stmt = (select(month, func.sum(S.attended).label("checkins"),
-                   func.count(func.distinct(case((S.attended > 0, Event.id)))).label("events"))
-            .select_from(Event).join(S, _stat_join_on(f))
+    S = stat_rows(stale)
+    month = S.c.month.label("month")
+    stmt = (select(month, func.sum(S.c.attended).label("checkins"),
+                   func.count(func.distinct(case((S.c.attended > 0, Event.id)))).label("events"))
+            .select_from(Event).join(S, _stat_join_on(f, S))
             .where(*event_conditions(f)).group_by(month).order_by(month))
     got = {r.month: {"month": r.month, "checkins": int(r.checkins or 0), "events": int(r.events or 0)}
            for r in db.session.execute(stmt)}
@@ -213,17 +216,18 @@ def _fill_months(got: dict[str, dict]) -> list[dict]:
     return out
 
 
-def least_reached(f: Filters, limit: int = LEAST_REACHED, aktif: dict[str, int] | None = None) -> list[dict]:
+def least_reached(f: Filters, limit: int = LEAST_REACHED, aktif: dict[str, int] | None = None,
+                  stale: set[int] | None = None) -> list[dict]:
     """Kelurahan with the fewest check-ins in the filters (zeros first).
 
     `aktif` maps kelurahan code -> aktif relawan (from status_by_kelurahan, already computed).
     """
-    S = EventAttendanceStat
-    per_kel = (select(S.kelurahan_kode.label("kode"), func.sum(S.attended).label("n"))
-               .join(Event, Event.id == S.event_id).where(*event_conditions(f)))
+    S = stat_rows(stale)
+    per_kel = (select(S.c.kelurahan_kode.label("kode"), func.sum(S.c.attended).label("n"))
+               .join(Event, Event.id == S.c.event_id).where(*event_conditions(f)))
     if f.kecamatan:
-        per_kel = per_kel.where(kode_in_kecamatan(S.kelurahan_kode, f.kecamatan))
-    per_kel = per_kel.group_by(S.kelurahan_kode).subquery()
+        per_kel = per_kel.where(kode_in_kecamatan(S.c.kelurahan_kode, f.kecamatan))
+    per_kel = per_kel.group_by(S.c.kelurahan_kode).subquery()
     checkins = func.coalesce(per_kel.c.n, 0).label("checkins")
     stmt = (select(Kelurahan.kode, Kelurahan.nama, Kecamatan.nama.label("kecamatan_nama"), checkins)
             .join(Kecamatan, Kecamatan.kode == Kelurahan.kecamatan_kode)

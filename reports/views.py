@@ -1,7 +1,9 @@
 """Report pages: dashboard, per-event report, per-relawan history.
 
 The other report pages live in views_attendance.py, views_docs.py (daftar hadir,
-certificates) and views_export.py, imported at the bottom of this module's header.
+certificate PDF and verification) and views_export.py, imported with this module's header.
+Every page here only reads: the writes behind them (izin, certificates) are in
+events/training/views.py, and the stats table is refreshed by a job (reports/stats.py).
 """
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from auth.models import READER_ROLES, Role
-from events.checkin_models import CheckIn
 from events.models import Event, ProgramEnrollment, Registration, RegistrationStatus
 from extensions import db
 from helpers.access import check_kecamatan_scope, readers_required, scope_kecamatan
@@ -18,7 +19,6 @@ from relawan.models import STATUS_LABELS, Relawan, RelawanStatus
 from reports import (  # noqa: F401 (routes)
     bp,
     cache,
-    certificates,
     charts,
     queries,
     stats,
@@ -26,14 +26,11 @@ from reports import (  # noqa: F401 (routes)
     views_docs,
     views_export,
 )
-from reports.attendance import LABELS as ATT_LABELS
-from reports.attendance import status_for
+from events.training import LABELS as ATT_LABELS
+from events.training import Certificate, progress, status_for
 from reports.event_report import event_summary
 from reports.filters import choices, forced_kecamatan, parse_filters
-from reports.models import Certificate
 from timeutil import to_wib, utcnow
-
-bp.record_once(lambda state: certificates.register_hook())
 
 STATUS_SERIES = [(s.value, STATUS_LABELS[s]) for s in RelawanStatus]
 
@@ -43,19 +40,19 @@ STATUS_SERIES = [(s.value, STATUS_LABELS[s]) for s in RelawanStatus]
 def dashboard():
     """Participation dashboard (koordinator: own kecamatan only)."""
     f = parse_filters(request.args)
-    stats.refresh()
     version, key = cache.relawan_version(), (f.date_from, f.date_to, f.kecamatan)
     kel_rows = cache.cached("kelurahan", key, version, lambda: queries.status_by_kelurahan(f))
     kec_rows = queries.status_by_kecamatan(kel_rows)
     fun = cache.cached("funnel", key, version, lambda: queries.funnel(f))
     no_kel = cache.cached("no_kelurahan", key, version, lambda: queries.relawan_without_kelurahan(f))
-    ev_version = cache.stats_version()
+    stale, pending_version = stats.pending()  # counted live; the refresh-stats job stores them
+    ev_version = cache.stats_version() + pending_version
     ev_key = key + (f.kind, f.program_id)
     aktif = {r["kode"]: r[RelawanStatus.AKTIF] for r in kel_rows}
-    events = cache.cached("events", ev_key, ev_version, lambda: queries.attendance_by_event(f))
-    months = cache.cached("months", ev_key, ev_version, lambda: queries.participation_by_month(f))
+    events = cache.cached("events", ev_key, ev_version, lambda: queries.attendance_by_event(f, stale=stale))
+    months = cache.cached("months", ev_key, ev_version, lambda: queries.participation_by_month(f, stale=stale))
     least = cache.cached("least", ev_key, ev_version + version,  # its aktif column is relawan data
-                         lambda: queries.least_reached(f, aktif=aktif))
+                         lambda: queries.least_reached(f, aktif=aktif, stale=stale))
     tot = queries.totals(f, kel_rows, months, no_kel)
     for e in events:
         e.setdefault("date_short", to_wib(e["starts_at"]).strftime("%d/%m/%Y"))
@@ -141,17 +138,9 @@ def relawan_history(relawan_id: int):
     hours = round(sum((r.event.ends_at - r.event.starts_at).total_seconds() for r in attended) / 3600, 1)
     enrollments = db.session.scalars(select(ProgramEnrollment)
                                      .where(ProgramEnrollment.relawan_id == rel.id)).all()
-    progress = []
-    for en in enrollments:
-        session_ids = [s.id for s in en.program.sessions]
-        done = db.session.scalar(
-            select(func.count(CheckIn.id)).join(Registration, Registration.id == CheckIn.registration_id)
-            .where(Registration.relawan_id == rel.id, Registration.event_id.in_(session_ids))) or 0
-        need = (en.program.min_sessions if en.program.completion_rule == "min_sessions"
-                else sum(1 for s in en.program.sessions if s.required)) or len(session_ids)
-        progress.append({"enrollment": en, "done": done, "total": len(session_ids), "need": need})
+    programs = [(en, progress(en.program, rel.id)) for en in enrollments]
     certs = db.session.scalars(select(Certificate).where(Certificate.relawan_id == rel.id)
                                .order_by(Certificate.issued_at.desc())).all()
     return render_template("reports/relawan_history.html", rel=rel, rows=rows, hours=hours,
-                           attended=len(attended), progress=progress, certs=certs, own=own,
+                           attended=len(attended), programs=programs, certs=certs, own=own,
                            att_labels=ATT_LABELS, now_utc=utcnow())

@@ -1,31 +1,23 @@
-"""Paper: daftar hadir PDF; certificates (download, public verification, revoke, issue)."""
+"""Paper: daftar hadir PDF; certificate PDF download and public verification (read-only)."""
 from __future__ import annotations
 
 import re
 
-from flask import (
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from auth.models import Role, User
 from events.checkin_models import CheckIn
 from events.models import Event, Registration, RegistrationStatus
+from events.training import ROLE_TEXT, Certificate
 from extensions import db, limiter
-from helpers.access import admin_required, staff_required
+from helpers.access import staff_required
 from relawan.models import Kelurahan, Relawan, mask_phone
-from reports import bp, certificates
-from reports.models import Certificate
+from reports import bp, pdf
 from reports.pdf import (
     AttendanceRow,
+    CertificateData,
     DocHeader,
     daftar_hadir_pdf,
     format_date_id,
@@ -84,13 +76,13 @@ def daftar_hadir(event_id: int):
     rows = _attendance_rows(event, filled)
     blank = 0 if filled else (BLANK_EXTRA_ROWS if rows else BLANK_ONLY_ROWS)
     city = current_app.config.get("CITY_SHORT", "Serang")
-    pdf = daftar_hadir_pdf(
+    document = daftar_hadir_pdf(
         doc_header(), event.title, wib_date_text(event.starts_at),
         f"{format_wib(event.starts_at, 'time')} s.d. {format_wib(event.ends_at, 'time')} WIB",
         " - ".join(x for x in (event.venue_name, event.venue_address) if x),
         event.organiser_name or current_app.config["ORG_UNIT"], rows, blank_rows=blank,
         signed_place_date=f"{city}, {format_date_id(event.starts_at)}")
-    resp = Response(pdf, mimetype="application/pdf")
+    resp = Response(document, mimetype="application/pdf")
     resp.headers["Content-Disposition"] = (
         f'inline; filename="daftar-hadir-{event.id}-{versi}.pdf"')
     resp.headers["Cache-Control"] = "private, no-store"
@@ -110,7 +102,7 @@ def certificate_pdf(cert_id: int):
         abort(404)
     if cert.revoked_at:
         abort(404)
-    resp = Response(certificates.render_pdf(cert), mimetype="application/pdf")
+    resp = Response(render_certificate(cert), mimetype="application/pdf")
     safe = cert.number.replace("/", "-")
     resp.headers["Content-Disposition"] = f'inline; filename="sertifikat-{safe}.pdf"'
     resp.headers["Cache-Control"] = "private, no-store"
@@ -127,45 +119,19 @@ def verify_certificate(code: str):
     if cert is None:
         return render_template("reports/verify.html", cert=None), 404
     return render_template("reports/verify.html", cert=cert,
-                           role=certificates.ROLE_TEXT.get(cert.role_label, cert.role_label))
+                           role=ROLE_TEXT.get(cert.role_label, cert.role_label))
 
 
-@bp.post("/laporan/sertifikat/<int:cert_id>/cabut")
-@admin_required
-def revoke_certificate(cert_id: int):
-    """Admin revokes a certificate with a reason (audited)."""
-    cert = db.get_or_404(Certificate, cert_id)
-    try:
-        certificates.revoke(cert, request.form.get("reason", ""), current_user)
-        db.session.commit()
-        flash(f"Sertifikat {cert.number} dicabut.", "success")
-    except certificates.CertificateError as err:
-        db.session.rollback()
-        flash(str(err), "danger")
-    return redirect(_back(cert))
-
-
-def _back(cert: Certificate) -> str:
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    if cert.program_id:
-        return url_for("reports.attendance", program_id=cert.program_id)
-    if cert.event_id:
-        return url_for("reports.event_report", event_id=cert.event_id)
-    return url_for("reports.dashboard")
-
-
-@bp.post("/laporan/kegiatan/<int:event_id>/sertifikat")
-@staff_required
-def issue_event_certificates(event_id: int):
-    """Staff issue participation certificates for the event's narasumber and panitia."""
-    event = db.get_or_404(Event, event_id)
-    try:
-        made = certificates.issue_for_event_staff(event)
-        db.session.commit()
-        flash(f"{made} sertifikat baru untuk narasumber/panitia diterbitkan.", "success")
-    except certificates.CertificateError as err:
-        db.session.rollback()
-        flash(str(err), "warning")
-    return redirect(url_for("reports.event_report", event_id=event.id) + "#sertifikat")
+def render_certificate(cert: Certificate) -> bytes:
+    """The certificate PDF with the verification QR and the configured signatory."""
+    cfg = current_app.config
+    hours = f"{cert.hours:g} jam".replace(".", ",") if cert.hours else ""
+    data = CertificateData(
+        number=cert.number, name=cert.name, role_label=ROLE_TEXT.get(cert.role_label, cert.role_label),
+        program_title=cert.title, date_text=cert.date_text, hours_text=hours,
+        place=(cert.details or {}).get("place") or cfg.get("CITY_NAME", "Kota Serang"),
+        verify_url=f"{cfg['BASE_URL']}/sertifikat/{cert.code}",
+        signatory_title=cfg["CERT_SIGNATORY_TITLE"], signatory_name=cfg["CERT_SIGNATORY_NAME"],
+        signatory_nip=cfg["CERT_SIGNATORY_NIP"],
+        issued_place_date=f"{cfg.get('CITY_SHORT', 'Serang')}, {format_date_id(cert.issued_at)}")
+    return pdf.certificate_pdf(doc_header(), data)

@@ -143,10 +143,10 @@ EXPECTATIONS: dict[str, dict] = {
     "reports.daftar_hadir": STAFF,
     "reports.certificate_pdf": roles(LOGIN, 200, 404, 404, 404, 200, 200),    # A's own certificate
     "reports.verify_certificate": PUBLIC,
-    "reports.issue_event_certificates": STAFF_WRITE,
-    "reports.issue_program_certificates": STAFF_WRITE,
-    "reports.revoke_certificate": ADMIN_WRITE,
-    "reports.set_excuse": STAFF_WRITE,
+    "events.issue_event_certificates": STAFF_WRITE,
+    "events.issue_program_certificates": STAFF_WRITE,
+    "events.revoke_certificate": ADMIN_WRITE,
+    "events.set_excuse": STAFF_WRITE,
     # ops (this issue)
     "ops.index": ADMIN,
     "ops.consent_versions": ADMIN,

@@ -13,8 +13,8 @@ from auth.models import User
 from events.models import ProgramEnrollment, Registration
 from extensions import db
 from relawan.models import Relawan
-from reports import certificates
-from reports.models import Certificate
+from events.training import certificates
+from events.training import Certificate
 from tests.conftest import login
 from tests.reports.conftest import KASEMEN, TAKTAKAN, world  # noqa: F401 (fixture)
 

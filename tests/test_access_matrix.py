@@ -92,7 +92,7 @@ def build_targets(users: dict[str, User], relawan_a: Relawan, relawan_b: Relawan
         Speaker,
         TrainingProgram,
     )
-    from reports.models import Certificate
+    from events.training import Certificate
 
     now = utcnow().replace(microsecond=0)
     program = TrainingProgram(title=f"Pelatihan {secrets.token_hex(2)}", status="published")

@@ -61,10 +61,10 @@ def _form_fields(client, url: str) -> tuple[list[str], bool]:
 # POST-only endpoints whose form lives on another page: where to read the field names.
 FORM_PAGE = {
     "relawan.bulk_approve": "/relawan",
-    "reports.set_excuse": "/laporan/program/{program_id}/kehadiran",
-    "reports.issue_program_certificates": "/laporan/program/{program_id}/kehadiran",
-    "reports.issue_event_certificates": "/laporan/kegiatan/{event_id}",
-    "reports.revoke_certificate": "/laporan/kegiatan/{event_id}",
+    "events.set_excuse": "/laporan/program/{program_id}/kehadiran",
+    "events.issue_program_certificates": "/laporan/program/{program_id}/kehadiran",
+    "events.issue_event_certificates": "/laporan/kegiatan/{event_id}",
+    "events.revoke_certificate": "/laporan/kegiatan/{event_id}",
     "events.door_check_in": "/pindai/{event_id}/meja",
     "events.door_undo": "/pindai/{event_id}/meja",
     "events.publish": "/kelola/kegiatan",

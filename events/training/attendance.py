@@ -4,7 +4,8 @@ Rule (issue 5): hadir = checked in no later than start + grace (Event.late_grace
 config LATE_GRACE_MINUTES); terlambat = checked in after that; izin = not checked in but excused
 by panitia with a note; tidak hadir = otherwise. Lateness uses CheckIn.scanned_at, the device's
 time, because offline scans are uploaded later. A check-in wins over an excuse (the person came).
-The program completion rule counts hadir and terlambat, i.e. every check-in, never izin.
+The program completion rule counts hadir and terlambat, i.e. every check-in, never izin
+(events/training/progress.py).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from events.models import (
     TrainingProgram,
 )
 from extensions import db
+from helpers.errors import DomainError
 from helpers.forms import BAD_CHARS
 from relawan.models import Relawan
 
@@ -41,8 +43,12 @@ LABELS = {Attendance.HADIR: "Hadir", Attendance.TERLAMBAT: "Terlambat", Attendan
 COUNTS_FOR_COMPLETION = {Attendance.HADIR, Attendance.TERLAMBAT}
 
 
-class AttendanceError(ValueError):
-    """A domain error with an Indonesian message."""
+class AttendanceError(DomainError):
+    """An izin cannot be recorded or cleared as asked."""
+
+    code = "attendance_refused"
+    kind = "invalid"
+    default = "Kehadiran tidak dapat diubah."
 
 
 def grace_minutes(event: Event) -> int:
@@ -95,6 +101,8 @@ def program_grid(program: TrainingProgram, kecamatan: str | None = None, page: i
                        ProgramEnrollment.status != "cancelled")
                 .order_by(Relawan.full_name))
     if kecamatan:
+        # reports.queries owns the kecamatan code range; imported here because reports imports
+        # this package at module level (its pages show these statuses)
         from reports.queries import kode_in_kecamatan
         enrolled = enrolled.where(kode_in_kecamatan(Relawan.kelurahan_kode, kecamatan))
     total = db.session.scalar(select(func.count()).select_from(enrolled.order_by(None).subquery())) or 0

@@ -1,60 +1,24 @@
-"""Training completion: count attended sessions per enrollment and apply the program's rule.
+"""Training completion: apply the program's rule and, when met, complete and certify.
 
-Attended = a CheckIn exists for the relawan's confirmed registration of that session (late
-check-ins count; izin without a check-in does not; a check-in wins over izin, as in the
-attendance statuses of reports/attendance.py). Called by check-in after every
-scan (`recompute_for_relawan`) and re-runnable for everyone: `flask --app app training recompute`.
+Completing an enrollment makes the relawan aktif and issues the program certificate in the
+same unit of work (events/training/certificates.py), so nobody is aktif without a certificate.
+Check-in calls `recompute_for_relawan` after every scan of a pelatihan session; everyone can be
+recomputed with `flask --app app training recompute`.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import select
 
-from events.checkin_models import CheckIn
-from events.models import (
-    EventStatus,
-    ProgramEnrollment,
-    Registration,
-    RegistrationStatus,
-    TrainingProgram,
-)
+from events.models import ProgramEnrollment
+from events.services.programs import set_relawan_status
+from events.training.certificates import issue_for_enrollment
+from events.training.progress import progress
 from extensions import db
 from relawan.models import Relawan, RelawanStatus
 from timeutil import utcnow
 
-# Hooks called with each newly completed enrollment (e.g. the reports engineer's certificates).
-on_program_completed: list[Callable[[ProgramEnrollment], None]] = []
-
-
-def attended_event_ids(relawan_id: int, event_ids: list[int]) -> set[int]:
-    """Sessions (of `event_ids`) where the relawan has a check-in on a confirmed registration."""
-    if not event_ids:
-        return set()
-    rows = db.session.scalars(
-        select(Registration.event_id).join(CheckIn, CheckIn.registration_id == Registration.id)
-        .where(Registration.relawan_id == relawan_id, Registration.event_id.in_(event_ids),
-               Registration.status == RegistrationStatus.CONFIRMED))
-    return set(rows)
-
-
-def progress(program: TrainingProgram, relawan_id: int) -> dict:
-    """Attended/needed numbers for one relawan in one program (for pages and the rule)."""
-    sessions = [s for s in program.sessions if s.status != EventStatus.CANCELLED]
-    attended = attended_event_ids(relawan_id, [s.id for s in sessions])
-    required = [s for s in sessions if s.required]
-    if program.completion_rule == "min_sessions":
-        needed = program.min_sessions or 0
-        met = needed > 0 and len(attended) >= needed
-    else:
-        needed = len(required)
-        met = bool(required) and all(s.id in attended for s in required)
-    return {"sessions": sessions, "attended": attended, "attended_count": len(attended),
-            "needed": needed, "met": met}
-
 
 def _complete(enrollment: ProgramEnrollment) -> None:
-    from events.services.programs import set_relawan_status
     enrollment.status = "completed"
     enrollment.completed_at = utcnow()
     relawan = db.session.get(Relawan, enrollment.relawan_id)
@@ -69,16 +33,18 @@ def _complete(enrollment: ProgramEnrollment) -> None:
 
 
 def recompute_for_relawan(relawan_id: int) -> list[int]:
-    """Apply completion rules to the relawan's active enrollments; return newly completed program ids."""
+    """Complete (and certify) the relawan's active enrollments whose rule is met.
+
+    Returns the newly completed program ids. Adds and flushes; the caller commits.
+    """
     enrollments = db.session.scalars(select(ProgramEnrollment).where(
         ProgramEnrollment.relawan_id == relawan_id, ProgramEnrollment.status == "active")).all()
     completed = []
     for enrollment in enrollments:
-        if progress(enrollment.program, relawan_id)["met"]:
+        if progress(enrollment.program, relawan_id).met:
             _complete(enrollment)
+            issue_for_enrollment(enrollment)
             completed.append(enrollment.program_id)
-            for hook in on_program_completed:
-                hook(enrollment)
     return completed
 
 
@@ -92,5 +58,3 @@ def recompute_all() -> dict[int, list[int]]:
         if done:
             changed[relawan_id] = done
     return changed
-
-

@@ -71,11 +71,3 @@ def test_demo_data_loads_once_and_every_page_renders(app, runner):
     login(rel, relawan_user, _password(out, "relawan.demo@contoh.id"))
     html = rel.get("/kegiatan/saya").get_data(as_text=True)
     assert "Sesi 2" in html and rel.get(f"/program/{program.id}").status_code == 200
-
-
-def test_scale_options_delegate_or_explain(runner):
-    result = runner.invoke(args=["demo-data", "--relawan", "10"])
-    try:
-        import reports.scale  # noqa: F401
-    except ImportError:
-        assert result.exit_code != 0 and "reports/scale.py" in result.output

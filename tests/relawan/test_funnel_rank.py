@@ -10,7 +10,7 @@ from auth.models import User
 from extensions import db
 from relawan import services
 from relawan.models import Relawan, StatusChange, funnel_rank_of
-from reports.scale import generate
+from bench.scale import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -146,3 +146,32 @@ def test_dashboard_page_never_shows_stale_figures(world, login_as, app):
     html = c.get("/laporan/").get_data(as_text=True)
     assert ">3<" in html.split("relawan aktif")[0][-80:]
     assert "4/4" in html  # Sosialisasi Satu: 4 of 4 confirmed now checked in
+
+
+def _stat_table_rows(app) -> tuple:
+    from auth.models import AuditEntry
+    from reports.models import EventAttendanceStat, EventStatRefresh, ReportState
+    with app.app_context():
+        return tuple(db.session.scalar(db.select(db.func.count()).select_from(m))
+                     for m in (EventAttendanceStat, EventStatRefresh, ReportState, AuditEntry))
+
+
+def test_dashboard_get_writes_nothing_and_counts_stale_events_live(world, login_as, app):
+    """A GET never writes: the stats table stays as it was, yet the figures are current."""
+    c = login_as("admin")
+    before = _stat_table_rows(app)
+    html = c.get("/laporan/").get_data(as_text=True)
+    assert "Sosialisasi Satu" in html and "3/4" in html  # counted live: nothing stored yet
+    assert _stat_table_rows(app) == before == (0, 0, 0, before[3])
+
+
+def test_refresh_stats_job_stores_rows_and_the_figures_stay_the_same(world, app, runner, ctx):
+    live = {r["id"]: (r["registered"], r["attended"]) for r in queries.attendance_by_event(Filters())}
+    out = runner.invoke(args=["reports", "refresh-stats"]).output
+    assert "dihitung ulang untuk 5 kegiatan" in out  # 4 started + a cancelled one with a check-in
+    db.session.rollback()  # see the job's commit
+    assert stats.stale_event_ids()[0] == set()
+    stored = {r["id"]: (r["registered"], r["attended"]) for r in queries.attendance_by_event(Filters())}
+    assert stored == live and stored[world.ids.e1] == (4, 3)
+    assert "0 kegiatan" in runner.invoke(args=["reports", "refresh-stats"]).output
+    assert "4 kegiatan" in runner.invoke(args=["reports", "refresh-stats", "--all"]).output

@@ -1,10 +1,11 @@
-"""Training programs: enrolment, status moves, completion rules, hooks and the CLI."""
+"""Training programs: enrolment, status moves, completion rules with their certificate, the CLI."""
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from events import training
+from events.training import Certificate
 from events.models import Event, ProgramEnrollment, Registration, TrainingProgram
 from events.services.programs import enroll_relawan
 from events.services.registration import AlreadyRegistered, NotEligible
@@ -61,24 +62,28 @@ def test_calon_rejected_and_inactive_cannot_enrol(app, ctx, make_event, make_rel
     assert count(ProgramEnrollment) == 0 and count(Registration) == 0
 
 
-def test_all_required_rule_completes_and_moves_to_aktif_with_hook(app, ctx, make_event, make_relawan, monkeypatch):
+def test_all_required_rule_completes_moves_to_aktif_and_issues_the_certificate(app, ctx, make_event,
+                                                                               make_relawan):
     pid = _program(app, make_event, optional=(3,))
     rel = make_relawan(status="terverifikasi")
     _, regs = _enrol(pid, rel.id)
     db.session.commit()
-    seen = []
-    monkeypatch.setattr(training, "on_program_completed", [lambda e: seen.append(e.id)])
     check_in(regs[0])
     assert training.recompute_for_relawan(rel.id) == []
     check_in(regs[1], minutes_after_start=40)  # late still counts
     assert training.recompute_for_relawan(rel.id) == [pid]
     db.session.commit()
     enrollment = db.session.scalars(select(ProgramEnrollment)).one()
-    assert enrollment.status == "completed" and enrollment.completed_at and seen == [enrollment.id]
+    assert enrollment.status == "completed" and enrollment.completed_at
+    cert = db.session.scalars(select(Certificate)).one()
+    assert (cert.program_id, cert.relawan_id, cert.role_label) == (pid, rel.id, "peserta")
+    assert cert.details["sessions_attended"] == 2 and cert.hours == training.progress(
+        enrollment.program, rel.id).hours
     assert db.session.get(Relawan, rel.id).status == "aktif"
     history = [(h.from_status, h.to_status) for h in db.session.get(Relawan, rel.id).history]
     assert history[-1] == ("dalam_pelatihan", "aktif")
     assert training.recompute_for_relawan(rel.id) == []  # idempotent
+    assert count(Certificate) == 1
 
 
 def test_min_sessions_rule_and_excused_does_not_count(app, ctx, make_event, make_relawan):
@@ -88,7 +93,7 @@ def test_min_sessions_rule_and_excused_does_not_count(app, ctx, make_event, make
     db.session.commit()
     regs[0].excused = True  # izin without a check-in is not attendance
     check_in(regs[1])
-    assert training.recompute_for_relawan(rel.id) == []
+    assert training.recompute_for_relawan(rel.id) == [] and count(Certificate) == 0
     regs[3].excused = True  # izin, but the person came after all: the check-in counts
     check_in(regs[3])
     assert training.recompute_for_relawan(rel.id) == [pid]

@@ -9,7 +9,7 @@ from events.models import Event, Registration
 from extensions import db
 from relawan.models import Relawan
 from relawan.validators import parse_nik
-from reports.scale import generate
+from bench.scale import generate
 
 
 def test_generate_small(ctx):
@@ -28,9 +28,3 @@ def test_generate_small(ctx):
     # a second run adds more without colliding
     generate(relawan=50, events=2, checkins=20, seed=3, log=lambda *_: None)
     assert count(Relawan) == 350
-
-
-def test_cli_scale(runner):
-    result = runner.invoke(args=["reports", "scale", "--relawan", "20", "--events", "3", "--checkins", "10"])
-    assert result.exit_code == 0, result.output
-    assert "Selesai" in result.output

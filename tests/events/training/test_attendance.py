@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from auth.models import AuditEntry
 from events.models import Registration, TrainingProgram
 from extensions import db
-from reports.attendance import Attendance, classify, program_grid
+from events.training import Attendance, program_grid
+from events.training.attendance import classify
 
 T0 = datetime(2026, 11, 1, 1, 0)
 
@@ -86,7 +87,7 @@ def test_izin_refused_for_checked_in_and_for_koordinator(world, login_as, app):
 def test_izin_recorded_by_another_worker_shows_on_a_cached_event_report(world, login_as, app):
     """The izin route clears only its own process's cache; another worker's cached report must
     still see the change (its cache version includes the izin rows)."""
-    from reports.attendance import set_excused
+    from events.training import set_excused
     c = login_as("panitia")
     url = f"/laporan/kegiatan/{world.ids.s1}"
     assert "izin: 1" in c.get(url).get_data(as_text=True)  # B, cached now

@@ -1,18 +1,19 @@
-"""Certificates: numbering, hook, PDF download, public verification, revoke, narasumber/panitia."""
+"""Certificates: numbering, rollback, PDF download, public verification, revoke, narasumber/panitia."""
 from __future__ import annotations
 
 import io
 import re
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from auth.models import AuditEntry
 from events.models import AgendaItem, ProgramEnrollment, Registration, Speaker
+from events.training import Certificate, certificates
 from extensions import db
+from helpers.errors import DomainError
 from relawan.models import Relawan
-from reports import certificates
-from reports.models import Certificate
 
 NUMBER_RE = re.compile(r"^\d{3}/SERT-P2TP2A/(I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)/\d{4}$")
 
@@ -39,9 +40,32 @@ def test_issue_numbers_sequentially_and_is_idempotent(world, app):
         assert db.session.scalar(select(func.count()).select_from(Certificate)) == 2
 
 
-def test_hook_is_registered_on_training_completion(app):
-    from events import training
-    assert certificates.issue_for_enrollment in training.on_program_completed
+def test_rollback_after_issuing_leaves_neither_certificate_nor_audit_entry(world, app):
+    """The certificate and its audit entry are one unit of work: no SAVEPOINT that commits early."""
+    with app.app_context():
+        cert = certificates.issue_for_enrollment(db.session.get(ProgramEnrollment, world.ids.enrol["A"]))
+        assert cert.id is not None and cert.number.startswith("001/")
+        db.session.rollback()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Certificate)) == 0
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "certificate_issued")) == 0
+    assert _issue(app, world, "A")["number"].startswith("001/")  # the number was never used
+
+
+def test_number_taken_by_another_issuer_rolls_back_and_asks_to_retry(world, app, monkeypatch):
+    """Two issuers counting at once pick the same number: the unique constraint answers."""
+    first = _issue(app, world, "A")
+    with app.app_context():
+        monkeypatch.setattr(certificates, "_number_for", lambda seq, when: first["number"])
+        with pytest.raises(certificates.CertificateNumberTaken) as exc:
+            certificates.issue_for_enrollment(db.session.get(ProgramEnrollment, world.ids.enrol["B"]))
+        assert "coba lagi" in exc.value.message
+        assert isinstance(exc.value, DomainError) and exc.value.http_status == 409
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "certificate_issued")) == 1
 
 
 def test_verification_page_valid_revoked_unknown(world, app, client, login_as):

@@ -1,9 +1,10 @@
-"""Check-in of a pelatihan session runs the training completion service (events.training)."""
+"""Check-in of a pelatihan session completes the program and issues its certificate (events.training)."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from events.models import ProgramEnrollment, TrainingProgram
+from events.training import Certificate
 from extensions import db
 from relawan.models import Relawan
 from tests.events.test_checkin_helpers import make_registration, scan
@@ -29,16 +30,24 @@ def test_last_required_session_check_in_makes_the_relawan_aktif(app, login_as, m
         assert db.session.get(Relawan, rel.id).status == "aktif"
         enrollment = db.session.scalar(select(ProgramEnrollment))
         assert enrollment.status == "completed"
+        cert = db.session.scalar(select(Certificate))
+        assert (cert.relawan_id, cert.program_id) == (rel.id, program_id)
 
 
-def test_sosialisasi_check_in_does_not_run_training(app, login_as, make_event, make_relawan,
-                                                    monkeypatch):
-    calls = []
-    import events.training
-    monkeypatch.setattr(events.training, "recompute_for_relawan", lambda rid: calls.append(rid))
+def test_sosialisasi_check_in_completes_no_program(app, login_as, make_event, make_relawan):
     client = login_as("panitia")
-    rel = make_relawan(status="aktif")
+    rel = make_relawan(status="dalam_pelatihan")
+    with app.app_context():
+        program = TrainingProgram(title="Pelatihan Minimal Satu Sesi", completion_rule="min_sessions",
+                                  min_sessions=1, status="published")
+        db.session.add(program)
+        db.session.flush()
+        db.session.add(ProgramEnrollment(program_id=program.id, relawan_id=rel.id, status="active"))
+        db.session.commit()
     event = make_event(kind="sosialisasi")
     _reg, token = make_registration(app, event, relawan=rel)
     assert client.post(f"/api/v1/events/{event.id}/checkins", json=scan(token)).status_code == 201
-    assert calls == []
+    with app.app_context():
+        assert db.session.get(Relawan, rel.id).status == "dalam_pelatihan"
+        assert db.session.scalar(select(ProgramEnrollment.status)) == "active"
+        assert db.session.scalar(select(func.count()).select_from(Certificate)) == 0

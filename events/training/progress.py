@@ -1,0 +1,69 @@
+"""Progress in a training program: sessions attended out of needed, and the hours they make.
+
+The one answer to "how far is this relawan in this program": the program page, the relawan's
+history, the completion rule and the certificate's hours all ask `progress()`.
+
+Attended = a CheckIn exists for the relawan's confirmed registration of a session that is not
+cancelled (late check-ins count; izin without a check-in does not; a check-in wins over izin,
+as in the attendance statuses of events/training/attendance.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from events.checkin_models import CheckIn
+from events.models import Event, EventStatus, Registration, RegistrationStatus, TrainingProgram
+from extensions import db
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One relawan in one program."""
+
+    sessions: list[Event]   # the program's sessions that are not cancelled
+    attended: set[int]      # ids of those sessions the relawan attended
+    needed: int             # min_sessions, or the number of required sessions
+    met: bool               # the program's completion rule is satisfied
+    hours: float            # duration of the attended sessions (printed on the certificate)
+
+    @property
+    def attended_count(self) -> int:
+        return len(self.attended)
+
+    @property
+    def total(self) -> int:
+        return len(self.sessions)
+
+
+def session_hours(start: datetime, end: datetime) -> float:
+    """Length of a session in hours, two decimals (never negative)."""
+    return round(max((end - start).total_seconds(), 0) / 3600.0, 2)
+
+
+def attended_event_ids(relawan_id: int, event_ids: list[int]) -> set[int]:
+    """Sessions (of `event_ids`) where the relawan has a check-in on a confirmed registration."""
+    if not event_ids:
+        return set()
+    rows = db.session.scalars(
+        select(Registration.event_id).join(CheckIn, CheckIn.registration_id == Registration.id)
+        .where(Registration.relawan_id == relawan_id, Registration.event_id.in_(event_ids),
+               Registration.status == RegistrationStatus.CONFIRMED))
+    return set(rows)
+
+
+def progress(program: TrainingProgram, relawan_id: int) -> Progress:
+    """Attended/needed for one relawan in one program, whether the rule is met, and the hours."""
+    sessions = [s for s in program.sessions if s.status != EventStatus.CANCELLED]
+    attended = attended_event_ids(relawan_id, [s.id for s in sessions])
+    required = [s for s in sessions if s.required]
+    if program.completion_rule == "min_sessions":
+        needed = program.min_sessions or 0
+        met = needed > 0 and len(attended) >= needed
+    else:
+        needed = len(required)
+        met = bool(required) and all(s.id in attended for s in required)
+    hours = round(sum(session_hours(s.starts_at, s.ends_at) for s in sessions if s.id in attended), 2)
+    return Progress(sessions=sessions, attended=attended, needed=needed, met=met, hours=hours)

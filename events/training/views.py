@@ -1,0 +1,99 @@
+"""Training write pages: izin per session registration, issuing and revoking certificates.
+
+The pages that show these (the attendance grid, the event report, the certificate PDF and its
+public verification) are read-only report pages in reports/; the URLs keep their /laporan/
+prefix so the forms on those pages post where they always did.
+"""
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_login import current_user
+
+from events import bp
+from events.models import Event, Registration, TrainingProgram
+from events.training.attendance import AttendanceError, set_excused
+from events.training.certificates import (
+    CertificateError,
+    issue_for_completed,
+    issue_for_event_staff,
+    revoke,
+)
+from events.training.models import Certificate
+from extensions import db
+from helpers.access import admin_required, staff_required
+
+
+@bp.post("/laporan/kehadiran/<int:registration_id>/izin")
+@staff_required
+def set_excuse(registration_id: int):
+    """Set or clear izin for one session registration (note required to set)."""
+    reg = db.get_or_404(Registration, registration_id)
+    program_id, relawan_id, event_id = reg.event.program_id, reg.relawan_id, reg.event_id
+    excused = request.form.get("excused") == "1"
+    try:
+        set_excused(reg, excused, request.form.get("note"), current_user)
+        db.session.commit()
+        flash("Izin dicatat." if excused else "Izin dihapus.", "success")
+    except AttendanceError as err:
+        db.session.rollback()
+        flash(err.message, "danger")
+    if program_id:
+        return redirect(url_for("reports.attendance", program_id=program_id) + f"#r{relawan_id}")
+    return redirect(url_for("reports.event_report", event_id=event_id))
+
+
+@bp.post("/laporan/program/<int:program_id>/sertifikat")
+@staff_required
+def issue_program_certificates(program_id: int):
+    """Issue (missing) certificates for every completed enrollment of the program."""
+    program = db.get_or_404(TrainingProgram, program_id)
+    try:
+        made = issue_for_completed(program.id)
+        db.session.commit()
+        flash(f"{made} sertifikat baru diterbitkan.", "success")
+    except CertificateError as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+    return redirect(url_for("reports.attendance", program_id=program_id) + "#sertifikat")
+
+
+@bp.post("/laporan/kegiatan/<int:event_id>/sertifikat")
+@staff_required
+def issue_event_certificates(event_id: int):
+    """Staff issue participation certificates for the event's narasumber and panitia."""
+    event = db.get_or_404(Event, event_id)
+    try:
+        made = issue_for_event_staff(event)
+        db.session.commit()
+        flash(f"{made} sertifikat baru untuk narasumber/panitia diterbitkan.", "success")
+    except CertificateError as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+    return redirect(url_for("reports.event_report", event_id=event_id) + "#sertifikat")
+
+
+@bp.post("/laporan/sertifikat/<int:cert_id>/cabut")
+@admin_required
+def revoke_certificate(cert_id: int):
+    """Admin revokes a certificate with a reason (audited)."""
+    cert = db.get_or_404(Certificate, cert_id)
+    back = _back(cert)
+    try:
+        revoke(cert, request.form.get("reason", ""), current_user)
+        db.session.commit()
+        flash(f"Sertifikat {cert.number} dicabut.", "success")
+    except CertificateError as err:
+        db.session.rollback()
+        flash(err.message, "danger")
+    return redirect(back)
+
+
+def _back(cert: Certificate) -> str:
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    if cert.program_id:
+        return url_for("reports.attendance", program_id=cert.program_id)
+    if cert.event_id:
+        return url_for("reports.event_report", event_id=cert.event_id)
+    return url_for("reports.dashboard")
