@@ -48,12 +48,12 @@ def make_app(url: str):
 
 def build(app, args) -> dict:
     """Create the schema and the scale data unless --reuse finds it already there."""
+    import scale
     from sqlalchemy import func, select
 
     from extensions import db
     from relawan.models import Relawan
     from relawan.wilayah import load_default
-    import scale
     from reports import stats
     with app.app_context():
         have = 0

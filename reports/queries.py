@@ -109,7 +109,7 @@ def status_by_kelurahan(f: Filters) -> list[dict]:
     for kode, nama, kec_kode, kec_nama, status, n in db.session.execute(stmt):
         row = rows.setdefault(kode, {"kode": kode, "nama": nama, "kecamatan_kode": kec_kode,
                                      "kecamatan_nama": kec_nama, "total": 0,
-                                     **{s: 0 for s in STATUS_ORDER}})
+                                     **dict.fromkeys(STATUS_ORDER, 0)})
         if status is not None:
             row[status] = row.get(status, 0) + n
             row["total"] += n
@@ -122,7 +122,7 @@ def status_by_kecamatan(kel_rows: list[dict]) -> list[dict]:
     for r in kel_rows:
         k = out.setdefault(r["kecamatan_kode"], {"kode": r["kecamatan_kode"],
                                                  "nama": r["kecamatan_nama"], "total": 0,
-                                                 **{s: 0 for s in STATUS_ORDER}})
+                                                 **dict.fromkeys(STATUS_ORDER, 0)})
         k["total"] += r["total"]
         for s in STATUS_ORDER:
             k[s] += r[s]

@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 
 from auth.models import READER_ROLES, Role
 from events.models import Event, ProgramEnrollment, Registration, RegistrationStatus
+from events.training import LABELS as ATT_LABELS
+from events.training import Certificate, progress, status_for
 from extensions import db
 from helpers.access import check_kecamatan_scope, readers_required, scope_kecamatan
 from relawan.models import STATUS_LABELS, Relawan, RelawanStatus
@@ -26,8 +28,6 @@ from reports import (  # noqa: F401 (routes)
     views_docs,
     views_export,
 )
-from events.training import LABELS as ATT_LABELS
-from events.training import Certificate, progress, status_for
 from reports.event_report import event_summary
 from reports.filters import choices, forced_kecamatan, parse_filters
 from timeutil import to_wib, utcnow

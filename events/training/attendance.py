@@ -125,7 +125,7 @@ def program_grid(program: TrainingProgram, kecamatan: str | None = None, page: i
     graces = {s.id: grace_minutes(s) for s in sessions}
     rows = []
     for person in people:
-        row, counts = [], {a: 0 for a in Attendance}
+        row, counts = [], dict.fromkeys(Attendance, 0)
         for s in sessions:
             got = cells.get((person.id, s.id))
             if got is None:

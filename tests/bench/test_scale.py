@@ -4,12 +4,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from auth.models import User
+from bench.scale import generate
 from events.checkin_models import CheckIn
 from events.models import Event, Registration
 from extensions import db
 from relawan.models import Relawan
 from relawan.validators import parse_nik
-from bench.scale import generate
 
 
 def test_generate_small(ctx):

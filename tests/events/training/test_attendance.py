@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from auth.models import AuditEntry
 from events.models import Registration, TrainingProgram
-from extensions import db
 from events.training import Attendance, program_grid
 from events.training.attendance import classify
+from extensions import db
 
 T0 = datetime(2026, 11, 1, 1, 0)
 

@@ -5,10 +5,10 @@ import pytest
 from sqlalchemy import select
 
 from events import training
-from events.training import Certificate
 from events.models import Event, ProgramEnrollment, Registration, TrainingProgram
 from events.services.programs import enroll_relawan
 from events.services.registration import AlreadyRegistered, NotEligible
+from events.training import Certificate
 from extensions import db
 from relawan.models import Relawan, StatusChange
 from tests.events.evhelpers import check_in, count
