@@ -4,12 +4,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from events.models import Event, EventStatus
+from helpers.text import one_line
 from timeutil import utcnow
 
 
 def _escape(text: str | None) -> str:
+    """A TEXT value (RFC 5545 3.3.11): backslash, ; and , escaped; every line break, CRLF, LF or
+    a bare CR, written as the two characters \\n (a raw CR would end the content line)."""
     text = (text or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return text.replace("\r\n", "\\n").replace("\n", "\\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return one_line(text.replace("\n", "\\n"))
 
 
 def _fold(line: str) -> str:
@@ -47,6 +51,7 @@ def event_ics(event: Event, *, url: str, host: str) -> str:
         "STATUS:" + ("CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED"),
     ]
     if event.organiser_email:
-        lines.append(f"ORGANIZER;CN={_escape(event.organiser_name or 'Panitia')}:mailto:{event.organiser_email}")
+        lines.append(f"ORGANIZER;CN={_escape(event.organiser_name or 'Panitia')}:"
+                     f"mailto:{one_line(event.organiser_email)}")
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"

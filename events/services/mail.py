@@ -9,6 +9,7 @@ from flask import current_app
 
 from events.models import Registration
 from events.services.tickets import ticket_url
+from helpers.text import one_line
 from timeutil import format_wib
 
 log = logging.getLogger(__name__)
@@ -21,19 +22,21 @@ def mail_enabled() -> bool:
 
 def send_mail(to: str, subject: str, body: str, attachments: tuple = ()) -> bool:
     """Send one plain-text email, with optional (filename, mime type, bytes) attachments; returns
-    False (and logs) when off or on failure. Never raises."""
+    False (and logs) when off or on failure. Never raises: callers send after their commit, and
+    a mail that cannot be built or sent must not turn a saved registration into an error page.
+    Header values pass through one_line (a CR/LF in an event title cannot split a header)."""
     if not mail_enabled() or not to:
         return False
     cfg = current_app.config
-    msg = EmailMessage()
-    msg["From"] = cfg.get("MAIL_FROM")
-    msg["To"] = to
-    msg["Subject"] = subject
-    msg.set_content(body)
-    for filename, mime, data in attachments:
-        maintype, subtype = mime.split("/", 1)
-        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     try:
+        msg = EmailMessage()
+        msg["From"] = one_line(cfg.get("MAIL_FROM"))
+        msg["To"] = one_line(to)
+        msg["Subject"] = one_line(subject)
+        msg.set_content(body)
+        for filename, mime, data in attachments:
+            maintype, subtype = mime.split("/", 1)
+            msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=one_line(filename))
         with smtplib.SMTP(cfg["MAIL_SERVER"], cfg.get("MAIL_PORT", 587), timeout=10) as smtp:
             if cfg.get("MAIL_USE_TLS"):
                 smtp.starttls()
@@ -41,8 +44,8 @@ def send_mail(to: str, subject: str, body: str, attachments: tuple = ()) -> bool
                 smtp.login(cfg["MAIL_USERNAME"], cfg.get("MAIL_PASSWORD", ""))
             smtp.send_message(msg)
         return True
-    except (OSError, smtplib.SMTPException) as exc:
-        log.warning("Email to %s failed: %s", to, exc)
+    except (OSError, smtplib.SMTPException, ValueError) as exc:  # ValueError: a header refused
+        log.warning("Email to %s failed: %s", one_line(to), exc)
         return False
 
 
