@@ -133,6 +133,8 @@ def register_error_pages(app: Flask) -> None:
                 message = "Sesi formulir kedaluwarsa atau tidak valid. Muat ulang halaman lalu coba lagi."
             elif isinstance(err, BadQueryString):
                 message = err.description
+            elif code == 429 and getattr(getattr(err, "limit", None), "error_message", None):
+                message = err.description  # a limit's own Indonesian message (auth.views.login)
             if request.path.startswith("/api/"):
                 return jsonify({"result": API_RESULTS.get(code, "error"), "message": message,
                                 "attendee": None, "first_check_in": None}), code

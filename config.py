@@ -1,6 +1,7 @@
 """Settings from the environment. Nothing secret is hard-coded."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -89,6 +90,8 @@ def build_config(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        # "Ingat saya" and the longest any login lives (auth/sessions.py), in days.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=float(os.environ.get("REMEMBER_COOKIE_DURATION", "30"))),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),

@@ -21,8 +21,8 @@ class ChangePasswordForm(CleanForm):
     current = PasswordField("Kata sandi sekarang", validators=[DataRequired("Isi kata sandi sekarang."),
                                                                Length(max=128)])
     new = PasswordField("Kata sandi baru", validators=[
-        DataRequired("Isi kata sandi baru."),
-        Length(min=8, max=128, message="Kata sandi minimal 8 karakter.")])
+        # Length and strength: auth.passwords.password_problems, asked by the view.
+        DataRequired("Isi kata sandi baru."), Length(max=128, message="Kata sandi maksimal 128 karakter.")])
     confirm = PasswordField("Ulangi kata sandi baru", validators=[
         DataRequired("Ulangi kata sandi baru."), EqualTo("new", message="Kata sandi tidak sama.")])
 
@@ -35,5 +35,5 @@ class UserForm(CleanForm):
     role = SelectField("Peran", choices=ROLE_CHOICES)
     kecamatan_kode = SelectField("Wilayah koordinator (kecamatan)", choices=[], validate_choice=True)
     password = PasswordField("Kata sandi awal", validators=[
-        Optional(), Length(min=8, max=128, message="Kata sandi minimal 8 karakter.")])
+        Optional(), Length(max=128, message="Kata sandi maksimal 128 karakter.")])
     active = BooleanField("Akun aktif", default=True)

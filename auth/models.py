@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -60,14 +60,24 @@ class User(UserMixin, db.Model):
     kecamatan = relationship("Kecamatan")
     relawan = relationship("Relawan", back_populates="user", uselist=False)
 
+    # The key of the login (UserSession) this object was loaded for; set by auth.sessions only.
+    session_key = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated users cannot log in
         return bool(self.active)
 
+    def get_id(self) -> str:
+        """Flask-Login's alternative id, "<user id>:<session key>": the session cookie and the
+        remember cookie name one revocable login (auth.sessions), not just the account."""
+        return f"{self.id}:{self.session_key}"
+
     def set_password(self, password: str) -> None:
+        """Store the password's hash; every existing login of the account ends with the old one."""
         # scrypt by default; tests set a cheap PASSWORD_HASH_METHOD to stay fast.
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
+        if self.id is not None:
+            revoke_sessions(self.id)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -83,6 +93,32 @@ class User(UserMixin, db.Model):
     @property
     def role_label(self) -> str:
         return ROLE_LABELS.get(Role(self.role), self.role)
+
+
+def password_hash_method() -> str:
+    """The configured hash (scrypt unless PASSWORD_HASH_METHOD says otherwise)."""
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+
+
+class UserSession(db.Model):
+    """One login of one browser. Its cookies hold a random key whose SHA-256 is stored here;
+    logout revokes the row, a password change or a deactivation revokes all of the account's."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+def revoke_sessions(user_id: int) -> None:
+    """End every live login of the account: its session and remember cookies stop working."""
+    db.session.execute(
+        update(UserSession).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
 
 
 class ApiToken(db.Model):

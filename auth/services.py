@@ -1,9 +1,10 @@
-"""Account rules: finding users by login identifier, creating staff users."""
+"""Account rules: finding users by login identifier, creating staff users, deactivation."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from auth.models import Role, User
+from auth.models import Role, User, revoke_sessions
+from auth.passwords import Person, password_problems, verify_login
 from extensions import db
 from helpers.errors import DomainError
 from relawan.validators import InvalidEmail, InvalidPhone, normalize_email, normalize_phone
@@ -16,16 +17,36 @@ class UserError(DomainError):
     kind = "invalid"
 
 
-def find_by_identifier(identifier: str) -> User | None:
-    """Look a user up by email or by phone number in any common Indonesian format."""
+def normalize_identifier(identifier: str) -> str:
+    """The login identifier as stored: email lower-case, phone in E.164; else as typed, trimmed."""
     identifier = (identifier or "").strip()
     if "@" in identifier:
-        return db.session.scalar(select(User).where(User.email == identifier.lower()))
+        return identifier.lower()
     try:
-        phone = normalize_phone(identifier)
+        return normalize_phone(identifier)
     except InvalidPhone:
-        return None
-    return db.session.scalar(select(User).where(User.phone == phone))
+        return identifier.lower()
+
+
+def find_by_identifier(identifier: str) -> User | None:
+    """Look a user up by email or by phone number in any common Indonesian format."""
+    key = normalize_identifier(identifier)
+    column = User.email if "@" in key else User.phone
+    return db.session.scalar(select(User).where(column == key)) if key else None
+
+
+def authenticate(identifier: str, password: str) -> User | None:
+    """The active account with this identifier and password, else None; the same work (one
+    password hash) whether or not the account exists."""
+    user = find_by_identifier(identifier)
+    return user if verify_login(user, password) else None
+
+
+def set_active(user: User, active: bool) -> None:
+    """Activate or deactivate an account; deactivating ends every login of it at once."""
+    user.active = active
+    if not active:
+        revoke_sessions(user.id)
 
 
 def create_user(*, name: str, role: str, password: str, email: str | None = None,
@@ -41,8 +62,9 @@ def create_user(*, name: str, role: str, password: str, email: str | None = None
         email = normalize_email(email) if email else None
     except InvalidEmail as exc:
         raise UserError(exc.message) from exc
-    if len(password or "") < 8:
-        raise UserError("Kata sandi minimal 8 karakter.")
+    problems = password_problems(password, Person(name=name, phone=phone, email=email))
+    if problems:
+        raise UserError(" ".join(problems))
     if email and db.session.scalar(select(User.id).where(User.email == email)):
         raise UserError("Email sudah dipakai akun lain.")
     if phone and db.session.scalar(select(User.id).where(User.phone == phone)):

@@ -1,40 +1,37 @@
 """Login, logout, password change and admin user management."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
 import audit
 from auth import bp
 from auth.forms import ChangePasswordForm, LoginForm, UserForm
 from auth.models import READER_ROLES, Role, User
-from auth.services import UserError, create_user, find_by_identifier
-from extensions import db, limiter, login_manager
+from auth.passwords import Person, password_problems
+from auth.services import UserError, authenticate, create_user, normalize_identifier, set_active
+from auth.sessions import end_session, renew_session, start_session
+from extensions import db, limiter
 from helpers.access import admin_required
 from helpers.paging import paginate
+from helpers.security import safe_next
 from relawan.models import Kecamatan
-from relawan.validators import InvalidEmail, normalize_email
+from relawan.validators import InvalidEmail, InvalidPhone, normalize_email, normalize_phone
 from timeutil import utcnow
 
-
-@login_manager.user_loader
-def load_user(user_id: str):
-    if not user_id.isdigit():
-        return None
-    return db.session.get(User, int(user_id))
+ACCOUNT_THROTTLED = ("Terlalu banyak percobaan masuk yang gagal untuk akun ini. Tunggu 15 menit "
+                     "lalu coba lagi, atau hubungi admin P2TP2A untuk memulihkan kata sandi Anda.")
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site relative redirects after login (no open redirect)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
+def _login_failed(_response) -> bool:
+    """Only a wrong password counts against the login limits (a success uses up nothing)."""
+    return bool(g.get("login_failed"))
+
+
+def _account_key() -> str:
+    """One account attacked from many addresses shares one counter (unknown ones too)."""
+    return "akun:" + normalize_identifier(request.form.get("identifier", ""))[:254]
 
 
 def home_for(user: User) -> str:
@@ -52,20 +49,23 @@ def _endpoints():
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"], deduct_when=_login_failed)
+@limiter.limit("10 per 15 minutes; 100 per day", key_func=_account_key, methods=["POST"],
+               deduct_when=_login_failed, error_message=ACCOUNT_THROTTLED)
 def login():
     """Log in with email or phone number and password."""
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = find_by_identifier(form.identifier.data)
-        if user and user.check_password(form.password.data) and user.is_active:
-            login_user(user, remember=form.remember.data)
+        user = authenticate(form.identifier.data, form.password.data)
+        if user is not None:
+            start_session(user, remember=form.remember.data)
             user.last_login_at = utcnow()
             audit.record("login", user, user=user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or home_for(user))
+            return redirect(safe_next(request.args.get("next")) or home_for(user))
+        g.login_failed = True
         audit.record("login_failed", user=None,
                      details={"identifier": (form.identifier.data or "")[:60]})
         db.session.commit()
@@ -76,8 +76,9 @@ def login():
 @bp.post("/keluar")
 @login_required
 def logout():
-    """Log out (POST with CSRF token, so a link cannot log someone out)."""
-    logout_user()
+    """Log out for good (POST with CSRF token, so a link cannot log someone out)."""
+    end_session()
+    db.session.commit()
     flash("Anda sudah keluar.", "info")
     return redirect(url_for("auth.login"))
 
@@ -88,11 +89,16 @@ def change_password():
     """Change one's own password."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
+        user = current_user._get_current_object()  # the User itself: login_user must not get the proxy
+        problems = password_problems(form.new.data, Person.of(user))
+        if not user.check_password(form.current.data):
             form.current.errors.append("Kata sandi sekarang salah.")
+        elif problems:
+            form.new.errors.extend(problems)
         else:
-            current_user.set_password(form.new.data)
-            audit.record("password_changed", current_user)
+            user.set_password(form.new.data)  # ends every login of the account
+            renew_session(user)
+            audit.record("password_changed", user)
             db.session.commit()
             flash("Kata sandi sudah diganti.", "success")
             return redirect(home_for(current_user))
@@ -169,13 +175,19 @@ def user_edit(user_id: int):
         if user.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):
             form.form_errors.append("Anda tidak dapat mencabut peran admin atau menonaktifkan akun sendiri.")
             return render_template("auth/user_form.html", form=form, user=user), 200
+        problems = form.password.data and password_problems(
+            form.password.data, Person(name=form.name.data, phone=phone, email=email,
+                                       nik=getattr(user.relawan, "nik", None)))
+        if problems:
+            form.password.errors.extend(problems)
+            return render_template("auth/user_form.html", form=form, user=user), 200
         old = {"role": user.role, "kecamatan": user.kecamatan_kode, "active": user.active}
         user.name, user.email, user.phone = form.name.data.strip(), email, phone
         user.role = form.role.data
         user.kecamatan_kode = (form.kecamatan_kode.data or None) if user.role == Role.KOORDINATOR else None
-        user.active = form.active.data
+        set_active(user, form.active.data)
         if form.password.data:
-            user.set_password(form.password.data)
+            user.set_password(form.password.data)  # ends every login of the account
         new = {"role": user.role, "kecamatan": user.kecamatan_kode, "active": user.active}
         if old != new:
             audit.record("user_role_changed", user, details={"from": old, "to": new})
@@ -192,7 +204,7 @@ def user_deactivate(user_id: int):
     user = db.get_or_404(User, user_id)
     if user.id == current_user.id:
         abort(400)
-    user.active = False
+    set_active(user, False)
     audit.record("user_deactivated", user)
     db.session.commit()
     flash(f"Akun {user.name} dinonaktifkan.", "success")

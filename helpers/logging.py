@@ -131,7 +131,8 @@ def init_app(app: Flask) -> None:
         else:
             try:
                 from flask_login import current_user
-                g.log_user_id = current_user.get_id() if current_user.is_authenticated else None
+                # The user id only: get_id() also carries the login's session key (auth.sessions).
+                g.log_user_id = loaded_user_id() if current_user.is_authenticated else None
             except Exception:  # noqa: BLE001 - logging must never break a response
                 g.log_user_id = None
         started = g.get("log_started")

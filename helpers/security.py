@@ -9,6 +9,7 @@ X-Forwarded-Proto); sending it over plain http would be ignored by browsers anyw
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 from flask import Flask, g, request
 
@@ -78,3 +79,20 @@ def _is_private(response) -> bool:
         return bool(current_user and current_user.is_authenticated)
     except Exception:  # noqa: BLE001 - outside a login context nothing is private
         return False
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` when it is a path on this site ("/kegiatan/3?x=1"), else None.
+
+    Refused: other sites ("https://x", "//x", "/\\x", which browsers read as "//x"), anything
+    not starting with "/", and control characters (a CR/LF would break the Location header).
+    Every redirect to a user-supplied `next` asks this.
+    """
+    if not target or not isinstance(target, str) or len(target) > 2000:
+        return None
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target

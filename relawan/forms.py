@@ -29,6 +29,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from auth.passwords import Person, password_problems
 from relawan.consent import current_version
 from relawan.validators import (
     InvalidEmail,
@@ -186,13 +187,20 @@ class SignUpForm(ProfileFields):
     nik = StringField("NIK (bukan No. KK)", filters=[_strip],
                       validators=[_req("NIK wajib diisi."), _max(30)])
     password = PasswordField("Kata sandi", validators=[
-        _req("Kata sandi wajib diisi."), Length(min=8, max=128, message="Kata sandi 8-128 karakter.")])
+        # Length and strength: auth.passwords.password_problems, asked by relawan.services.sign_up.
+        _req("Kata sandi wajib diisi."), _max(128)])
     confirm = PasswordField("Ulangi kata sandi", validators=[
         _req("Ulangi kata sandi."), EqualTo("password", message="Kata sandi tidak sama.")])
     consent = BooleanField("Saya sudah membaca dan menyetujui pemrosesan data pribadi saya "
                            "seperti dijelaskan di atas.",
                            validators=[DataRequired("Persetujuan wajib dicentang untuk mendaftar.")])
     consent_version = HiddenField()
+
+    def validate_password(self, field):
+        problems = password_problems(field.data, Person(
+            name=self.full_name.data, phone=self.phone.data, nik=self.nik.data, email=self.email.data))
+        if problems:
+            raise ValidationError(" ".join(problems))
 
     def validate_nik(self, field):
         if not field.data.isascii():

@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 import audit
 from auth.models import Role, User
+from auth.passwords import Person, WeakPassword, password_problems
 from extensions import db
 from helpers.errors import DomainError
 from relawan.models import (STATUS_LABELS, Relawan, RelawanStatus, StatusChange, funnel_rank_of,
@@ -53,11 +54,21 @@ class InvalidTransition(RelawanError):
 
 
 class DuplicateRelawan(RelawanError):
-    """NIK, phone or email already belongs to someone; `fields` maps field name -> message."""
+    """NIK, phone or email already belongs to someone; `fields` maps field name -> message.
+
+    The precise messages are for staff and for the account's owner. An anonymous visitor gets
+    `ANONYMOUS_MESSAGE` instead, which does not confirm that the person is a relawan (issue 11.7).
+    """
 
     code = "duplicate_relawan"
     kind = "conflict"
     default = "Data yang sama sudah terdaftar (NIK, nomor HP, atau email)."
+    ANONYMOUS_MESSAGE = ("Data ini tidak dapat dipakai untuk mendaftar; jika ini Anda, masuk atau "
+                         "pulihkan akun Anda.")
+
+    def anonymous_fields(self) -> dict[str, str]:
+        """The same fields, each with the message that reveals nothing about who is registered."""
+        return {name: self.ANONYMOUS_MESSAGE for name in self.fields}
 
 
 def label(status: str) -> str:
@@ -177,9 +188,14 @@ class SignUpData:
 def sign_up(data: SignUpData) -> Relawan:
     """Create the relawan account (role relawan) and a Relawan with status calon.
 
+    Raises WeakPassword (auth.passwords.password_problems) or DuplicateRelawan.
     The unique constraints on NIK, phone and email are the real guard; the look-up before the
     insert only gives nicer field messages.
     """
+    problems = password_problems(data.password, Person(name=data.full_name, phone=data.phone,
+                                                       nik=data.nik, email=data.email))
+    if problems:
+        raise WeakPassword(fields={"password": " ".join(problems)})
     duplicates = find_duplicates(nik=data.nik, phone=data.phone, email=data.email)
     if duplicates:
         raise DuplicateRelawan(fields=duplicates)

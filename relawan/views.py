@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 
+from auth.passwords import WeakPassword
+from auth.sessions import start_session
 from extensions import db, limiter
 from relawan import bp, screening, selfservice, services  # noqa: F401  (their routes register on bp)
 from relawan.choices import kelurahan_codes, kelurahan_groups
@@ -29,17 +31,23 @@ def sign_up():
                                    consent_version=form.consent_version.data)
         try:
             relawan = services.sign_up(data)
+            start_session(relawan.user)
             db.session.commit()
+        except WeakPassword as exc:
+            db.session.rollback()
+            form.password.errors.append(exc.fields["password"])
         except services.DuplicateRelawan as exc:
             db.session.rollback()
-            fields = exc.fields or services.find_duplicates(nik=data.nik, phone=data.phone,
-                                                            email=data.email)
+            # The visitor is anonymous: say which fields cannot be used, not that a relawan exists.
+            if not exc.fields:  # lost a race to the unique constraint: look the fields up now
+                exc = services.DuplicateRelawan(fields=services.find_duplicates(
+                    nik=data.nik, phone=data.phone, email=data.email))
+            fields = exc.anonymous_fields()
             for name, message in fields.items():
                 getattr(form, name).errors.append(message)
             if not fields:
-                form.form_errors.append(str(exc))
+                form.form_errors.append(exc.ANONYMOUS_MESSAGE)
         else:
-            login_user(relawan.user)
             flash("Pendaftaran berhasil. Data Anda akan diperiksa panitia; pantau statusnya di sini.",
                   "success")
             for warning in form.warnings:

@@ -99,7 +99,7 @@ def test_nik_mismatch_is_a_warning_not_a_rejection(client, app):
     ("organisation", "lainnya", "Sebutkan nama organisasi"),
     ("motivation", "", "Motivasi wajib diisi."),
     ("availability", "", "Waktu luang wajib diisi."),
-    ("password", "pendek", "8-128 karakter"),
+    ("password", "pendek", "Kata sandi minimal 10 karakter."),
     ("confirm", "lain-sekali", "Kata sandi tidak sama."),
     ("consent", None, "Persetujuan wajib dicentang"),
     ("consent_version", "2020-01-v0", "Teks persetujuan sudah diperbarui"),
@@ -121,20 +121,24 @@ def test_failed_form_keeps_input_but_never_the_password(client):
     assert "rahasia-123" not in html
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("nik", NIK_P, "NIK ini sudah terdaftar"),
-    ("phone", "+62 812-3456-7890", "Nomor HP ini sudah dipakai"),
-    ("email", "SITI.AMINAH@contoh.id", "Email ini sudah dipakai"),
-])
-def test_duplicate_nik_phone_or_email_is_refused(client, app, field, value, message):
+ANONYMOUS = "Data ini tidak dapat dipakai untuk mendaftar; jika ini Anda, masuk atau pulihkan akun Anda."
+# What an anonymous visitor must never read: that the NIK, phone or email belongs to a relawan.
+REVEALING = ("sudah terdaftar", "sudah dipakai")
+
+
+@pytest.mark.parametrize("field,value", [
+    ("nik", NIK_P), ("phone", "+62 812-3456-7890"), ("email", "SITI.AMINAH@contoh.id")])
+def test_existing_nik_phone_or_email_is_refused_without_confirming_the_person(client, app, field, value):
     assert _post(client).status_code == 302
     client.post("/keluar")
     other = {"nik": "3673021203859002", "gender": "L", "birth_date": "1985-03-12",
              "phone": "0813-1111-2222", "email": "budi@contoh.id", "full_name": "Budi"}
     other[field] = value
     resp = _post(client, **other)
+    html = resp.get_data(as_text=True)
     assert resp.status_code == 200
-    assert message in resp.get_data(as_text=True)
+    assert html.count(ANONYMOUS) == 1  # on the one field concerned
+    assert not any(word in html for word in REVEALING)
     with app.app_context():
         assert counts() == {"user": 1, "relawan": 1, "status_change": 1}
 
@@ -152,10 +156,40 @@ def test_duplicate_caught_by_database_constraint_when_lookup_misses(client, app,
 
     monkeypatch.setattr(services, "find_duplicates", blind_first_time)
     resp = _post(client, phone="0813-1111-2222", email="lain@contoh.id")  # same NIK
+    html = resp.get_data(as_text=True)
     assert resp.status_code == 200
-    assert "NIK ini sudah terdaftar" in resp.get_data(as_text=True)
+    assert ANONYMOUS in html and not any(word in html for word in REVEALING)
     with app.app_context():
         assert counts()["relawan"] == 1
+
+
+def test_staff_still_see_the_precise_duplicate(client, app, login_as):
+    """Admin creating an account with a relawan's phone is told exactly what clashes."""
+    assert _post(client).status_code == 302
+    admin = login_as(Role.ADMIN)
+    resp = admin.post("/admin/pengguna/baru", data={
+        "name": "Panitia Baru", "phone": "0812-3456-7890", "role": "panitia", "kecamatan_kode": "",
+        "password": "sandi-awal-1", "active": "y"})
+    assert resp.status_code == 200 and "Nomor HP sudah dipakai akun lain." in resp.get_data(as_text=True)
+    with app.app_context():
+        assert counts()["user"] == 2  # the relawan and the admin
+
+
+@pytest.mark.parametrize("password,why", [
+    ("12345678", "minimal 10 karakter"),
+    ("aaaaaaaaaaaa", "satu karakter yang diulang"),
+    ("password123", "terlalu umum"),
+    ("1234567890", "terlalu umum"),
+    ("aminah-serang-2024", "memuat nama Anda"),
+    ("hp081234567890", "memuat nomor HP Anda"),
+    (f"nik{NIK_P}", "memuat NIK Anda"),
+])
+def test_weak_password_is_refused_with_the_reason(client, app, password, why):
+    resp = _post(client, password=password, confirm=password)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and why in html
+    with app.app_context():
+        assert counts() == {"user": 0, "relawan": 0, "status_change": 0}
 
 
 def test_logged_in_user_is_sent_away_from_sign_up(login_as):
