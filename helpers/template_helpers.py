@@ -5,7 +5,6 @@ from flask import Flask, current_app, url_for
 from flask_login import current_user
 
 from auth.models import READER_ROLES, STAFF_ROLES, Role
-
 from relawan.models import mask_nik, mask_phone
 from timeutil import format_wib
 

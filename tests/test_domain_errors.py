@@ -10,8 +10,7 @@ from auth.services import UserError
 from events.services.events import EventError
 from events.services.imports import InviteeImportError
 from events.services.programs import ProgramError
-from events.services.registration import (AlreadyRegistered, EventCancelled, EventClosed, NotEligible,
-                                          RegistrationError)
+from events.services.registration import AlreadyRegistered, EventCancelled, EventClosed, NotEligible, RegistrationError
 from events.services.speakers import SpeakerError
 from extensions import db
 from helpers.errors import STATUS_OF_KIND, DomainError
