@@ -9,7 +9,7 @@ from sqlalchemy import event as sa_event, text
 from sqlalchemy.engine import Engine
 
 from config import build_config
-from extensions import csrf, db, limiter, login_manager, migrate
+from extensions import cache, csrf, db, limiter, login_manager, migrate, redis_status
 from helpers.errors import DomainError
 from helpers.forms import (
     BadQueryString,
@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     if app.config.get("BEHIND_PROXY"):
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
@@ -89,7 +90,7 @@ def register_blueprints(app: Flask) -> None:
 
     @app.get("/healthz")
     def healthz():
-        """Liveness and database status as JSON."""
+        """Liveness, database and Redis status as JSON (a Redis outage degrades, it does not fail)."""
         try:
             db.session.execute(text("SELECT 1"))
             db_ok = True
@@ -97,7 +98,7 @@ def register_blueprints(app: Flask) -> None:
             db.session.rollback()
             db_ok = False
         body = {"status": "ok" if db_ok else "error", "database": "ok" if db_ok else "error",
-                "dialect": db.engine.dialect.name}
+                "dialect": db.engine.dialect.name, "redis": redis_status()}
         return jsonify(body), 200 if db_ok else 503
 
 

@@ -29,6 +29,47 @@ def load_secret_key(instance_path: str) -> str:
     return key
 
 
+class ConfigError(RuntimeError):
+    """A setting combination the server must not start with (gunicorn prints it and exits 1)."""
+
+
+def ratelimit_storage_uri() -> str:
+    """Where rate-limit counters live: RATELIMIT_STORAGE_URI, else REDIS_URL, else this process."""
+    return (os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL")
+            or "memory://")
+
+
+def check_ratelimit_storage(workers: int) -> None:
+    """Refuse per-process (memory://) rate limits with several workers unless explicitly allowed.
+
+    Each worker would count on its own, so N workers allow N times the limit (issue 11.11).
+    """
+    if (workers > 1 and ratelimit_storage_uri().startswith("memory://")
+            and not _bool("ALLOW_MEMORY_RATELIMIT")):
+        raise ConfigError(
+            f"Batas percobaan (rate limit) disimpan di memori tiap proses, padahal ada {workers} "
+            "worker: setiap worker akan menghitung sendiri. Setel REDIS_URL (atau "
+            "RATELIMIT_STORAGE_URI=redis://...) agar semua worker berbagi hitungan, jalankan "
+            "dengan WEB_CONCURRENCY=1, atau setel ALLOW_MEMORY_RATELIMIT=1 bila memang disengaja.")
+
+
+def _redis_options(uri: str) -> dict:
+    """Short timeouts so an unreachable Redis costs a request at most a second, never a hang."""
+    return ({"socket_connect_timeout": 1, "socket_timeout": 1}
+            if uri.split(":", 1)[0] in ("redis", "rediss") else {})
+
+
+def cache_config() -> dict:
+    """Flask-Caching: Redis (shared by every worker and server) when CACHE_REDIS_URL or REDIS_URL
+    is set, else a cache inside this process (one server)."""
+    url = os.environ.get("CACHE_REDIS_URL") or os.environ.get("REDIS_URL")
+    if not url:
+        return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 64}
+    # The prefix keeps cache.clear() to this app's keys in a Redis shared with others.
+    return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url, "CACHE_KEY_PREFIX": "p2tp2a:cache:",
+            "CACHE_OPTIONS": _redis_options(url)}
+
+
 def build_config(instance_path: str) -> dict:
     """All settings, read from environment variables with safe defaults."""
     db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'relawan.db'}"
@@ -64,7 +105,13 @@ def build_config(instance_path: str) -> dict:
         "LATE_GRACE_MINUTES": int(os.environ.get("LATE_GRACE_MINUTES", "15")),
         "RETENTION_DAYS_REJECTED": int(os.environ.get("RETENTION_DAYS_REJECTED", "365")),
         "AUDIT_RETENTION_DAYS": int(os.environ.get("AUDIT_RETENTION_DAYS", "1825")),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": ratelimit_storage_uri(),
+        "RATELIMIT_STORAGE_OPTIONS": _redis_options(ratelimit_storage_uri()),
+        # A Redis outage must not take login down (issue 11.5): count in this process meanwhile
+        # (logged as a warning), and let any other storage error through unthrottled.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        **cache_config(),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),

@@ -1,10 +1,13 @@
 """Flask extensions, created once and bound to the app in create_app()."""
+from flask import current_app
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from redis.exceptions import RedisError
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -29,3 +32,30 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Dashboard figures (reports/cache.py): Redis shared by every worker when configured
+# (config.cache_config), else a cache inside this process.
+cache = Cache()
+
+
+def redis_status() -> str:
+    """"ok", "degraded" (a configured Redis does not answer) or "not_configured", for /healthz.
+
+    Asks the rate limiter's storage and the cache through their own clients, so the answer is
+    about the connections the app really uses.
+    """
+    checks = []
+    if not current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        checks.append(limiter.storage.check)
+    if current_app.config["CACHE_TYPE"] == "RedisCache":
+        checks.append(_cache_answers)
+    if not checks:
+        return "not_configured"
+    return "ok" if all(check() for check in checks) else "degraded"
+
+
+def _cache_answers() -> bool:
+    try:
+        cache.has("healthz")
+        return True
+    except RedisError:
+        return False

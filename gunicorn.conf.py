@@ -86,3 +86,10 @@ proc_name = "p2tp2a-relawan"
 
 def when_ready(server):
     server.log.info("gunicorn siap: %s worker(s) x %s thread(s) di %s", workers, threads, ", ".join(bind))
+
+
+def on_starting(server):
+    # Refuse per-process rate limits with several workers (config.check_ratelimit_storage).
+    from config import check_ratelimit_storage
+
+    check_ratelimit_storage(server.cfg.workers)

@@ -1,8 +1,14 @@
-"""Settings: generated SECRET_KEY in the instance folder, DATABASE_URL switching."""
+"""Settings: generated SECRET_KEY in the instance folder, DATABASE_URL switching, Redis and the
+rate-limit storage rule for several workers."""
 import os
+import runpy
 import stat
+from pathlib import Path
+from types import SimpleNamespace
 
-from config import build_config, load_secret_key
+import pytest
+
+from config import ConfigError, build_config, check_ratelimit_storage, load_secret_key
 
 
 def test_secret_key_generated_once_with_private_permissions(tmp_path, monkeypatch):
@@ -31,3 +37,50 @@ def test_postgres_urls_use_psycopg3(tmp_path, monkeypatch):
     assert build_config(str(tmp_path))["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
     assert build_config(str(tmp_path))["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+
+
+def _clear_redis_env(monkeypatch):
+    for name in ("REDIS_URL", "CACHE_REDIS_URL", "RATELIMIT_STORAGE_URI", "ALLOW_MEMORY_RATELIMIT"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_memory_rate_limits_with_several_workers_refuse_to_start(monkeypatch):
+    _clear_redis_env(monkeypatch)
+    with pytest.raises(ConfigError, match="REDIS_URL") as err:
+        check_ratelimit_storage(workers=2)
+    assert "ALLOW_MEMORY_RATELIMIT=1" in str(err.value) and "2 worker" in str(err.value)
+    check_ratelimit_storage(workers=1)  # one worker counts everything itself
+    monkeypatch.setenv("ALLOW_MEMORY_RATELIMIT", "1")
+    check_ratelimit_storage(workers=4)  # explicitly allowed
+
+
+def test_redis_url_becomes_the_rate_limit_storage_and_the_cache(tmp_path, monkeypatch):
+    _clear_redis_env(monkeypatch)
+    cfg = build_config(str(tmp_path))
+    assert cfg["RATELIMIT_STORAGE_URI"] == "memory://" and cfg["CACHE_TYPE"] == "SimpleCache"
+    monkeypatch.setenv("REDIS_URL", "redis://redis.internal:6379/2")
+    check_ratelimit_storage(workers=3)  # shared counters: any number of workers
+    cfg = build_config(str(tmp_path))
+    assert cfg["RATELIMIT_STORAGE_URI"] == "redis://redis.internal:6379/2"
+    assert cfg["CACHE_TYPE"] == "RedisCache" and cfg["CACHE_REDIS_URL"] == "redis://redis.internal:6379/2"
+    assert cfg["RATELIMIT_STORAGE_OPTIONS"]["socket_connect_timeout"] == 1
+    assert cfg["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] and cfg["RATELIMIT_SWALLOW_ERRORS"]
+    monkeypatch.setenv("CACHE_REDIS_URL", "redis://cache.internal:6379/0")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    cfg = build_config(str(tmp_path))
+    assert cfg["CACHE_REDIS_URL"] == "redis://cache.internal:6379/0"
+    assert cfg["RATELIMIT_STORAGE_URI"] == "memory://"  # an explicit choice wins
+    with pytest.raises(ConfigError):
+        check_ratelimit_storage(workers=2)
+
+
+def test_gunicorn_refuses_to_start_with_memory_rate_limits_and_two_workers(monkeypatch):
+    _clear_redis_env(monkeypatch)
+    monkeypatch.setenv("LOG_APP_ACCESS", "x")  # gunicorn.conf.py sets it: restored after the test
+    monkeypatch.delenv("LOG_APP_ACCESS")
+    conf = runpy.run_path(str(Path(__file__).resolve().parents[1] / "gunicorn.conf.py"))
+    server = SimpleNamespace(cfg=SimpleNamespace(workers=2))
+    with pytest.raises(ConfigError):
+        conf["on_starting"](server)
+    server.cfg.workers = 1
+    conf["on_starting"](server)
