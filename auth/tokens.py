@@ -14,13 +14,13 @@ import click
 from flask import Flask, abort, flash, redirect, render_template, url_for
 from flask.cli import AppGroup
 from flask_login import current_user, login_required
-from sqlalchemy import Boolean, DateTime, Integer, String, select
+from sqlalchemy import bindparam, or_, select, update
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 import audit
 from auth import bp
-from auth.models import ApiToken, Role, User
+from auth.models import ApiToken, Role, User, is_staff_role
 from auth.services import find_by_identifier
 from extensions import db
 from helpers.forms import CleanForm
@@ -67,123 +67,34 @@ class TokenUser:
 
     @property
     def is_staff(self) -> bool:
-        return self.role in (Role.ADMIN, Role.PANITIA)
+        return is_staff_role(self.role)
 
 
-@dataclass(frozen=True)
-class EventAccess:
-    """The event of an API path, read in the same statement as the token: its id and kind
-    (None when there is no such event) and whether the caller holds an active door-staff
-    grant for it (events.checkin.access.can_scan's rule: unrevoked, event not ended)."""
-
-    id: int | None
-    kind: str | None
-    grant_active: bool
-    row: object = None  # the whole row when the check-in's first look was read with it
-
-
-# One indexed lookup (api_token.token_hash is unique) sent straight to the driver
-# (events/checkin/driver.py): this runs on every scan. With an event id, the same statement
-# also reads the event and the caller's door-staff grant for it (LEFT JOINs, still one row).
-_SQL_TOKEN = (
-    "SELECT t.id AS token_id, t.last_used_at AS last_used_at, u.id AS user_id, u.name AS name, "
-    "u.role AS role{event_columns} FROM api_token t JOIN \"user\" u ON u.id = t.user_id{event_join} "
-    "WHERE t.token_hash = :token_hash AND t.revoked_at IS NULL AND u.active = :active")
-_SQL_EVENT_COLUMNS = ", e.id AS ev_id, e.kind AS ev_kind, g.id AS grant_id"
-_SQL_EVENT_JOIN = (
-    " LEFT JOIN event e ON e.id = :event_id"
-    " LEFT JOIN door_staff_grant g ON g.event_id = e.id AND g.user_id = u.id"
-    " AND g.revoked_at IS NULL AND e.ends_at > :now")
-_statements: dict = {}
+_TOKEN_USER = (select(ApiToken.id, ApiToken.last_used_at, User.id.label("user_id"), User.name, User.role)
+               .join(User, User.id == ApiToken.user_id)
+               .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
+                      User.active.is_(True)))
+# The WHERE makes concurrent requests that all saw an old stamp write it once.
+_TOUCH = (update(ApiToken).where(ApiToken.id == bindparam("token_id"),
+                                 or_(ApiToken.last_used_at.is_(None),
+                                     ApiToken.last_used_at < bindparam("cutoff")))
+          .values(last_used_at=bindparam("now")))
 
 
-def _statement(with_event: bool, with_scan: bool):
-    stmt = _statements.get((with_event, with_scan))
-    if stmt is None:
-        from events.checkin.driver import Statement
-
-        columns = {"token_id": Integer, "last_used_at": DateTime, "user_id": Integer,
-                   "name": String, "role": String}
-        binds = {"active": Boolean}
-        event_columns = event_join = ""
-        if with_event:
-            columns.update(ev_id=Integer, ev_kind=String, grant_id=Integer)
-            binds["now"] = DateTime
-            event_columns, event_join = _SQL_EVENT_COLUMNS, _SQL_EVENT_JOIN
-        if with_scan:  # the check-in's first look (replay, ticket, check-in) rides along
-            from events.checkin import (
-                FIRST_LOOK_COLUMNS_SQL,
-                FIRST_LOOK_JOINS_SQL,
-                FIRST_LOOK_TYPES,
-            )
-
-            columns.update(FIRST_LOOK_TYPES)
-            event_columns += ", " + FIRST_LOOK_COLUMNS_SQL
-            event_join += FIRST_LOOK_JOINS_SQL
-        sql = _SQL_TOKEN.format(event_columns=event_columns, event_join=event_join)
-        stmt = _statements[(with_event, with_scan)] = Statement(sql, binds=binds, columns=columns)
-    return stmt
-
-
-def _touch_statement():
-    stmt = _statements.get("touch")
-    if stmt is None:
-        from events.checkin.driver import Statement
-
-        # The WHERE makes concurrent requests that all saw an old stamp write it once.
-        stmt = _statements["touch"] = Statement(
-            "UPDATE api_token SET last_used_at = :now WHERE id = :id "
-            "AND (last_used_at IS NULL OR last_used_at < :cutoff)",
-            binds={"now": DateTime, "cutoff": DateTime})
-    return stmt
-
-
-def lookup_token(plain: str, event_id: int | None = None, *, with_event: bool = False,
-                 scan: tuple[str, str | None] | None = None, on=None, touch: bool = True):
-    """(TokenUser or None, EventAccess or None): the active user behind an unrevoked token and,
-    with `with_event`, the event `event_id` (None: no such event) in the same statement. With
-    `scan` = (scan_id, ticket token) the row also carries the check-in's first look
-    (EventAccess.row, for events.checkin.first_look_of). `on` = (pooled DBAPI connection,
-    dialect) runs both statements there instead of on the Session (events/checkin/lean.py);
-    touch=False leaves the last-used stamp to the caller (touch_if_stale)."""
+def lookup_token(plain: str) -> TokenUser | None:
+    """The active user behind an unrevoked token, or None. Runs on every scan: one indexed
+    read (api_token.token_hash is unique) in Core, and a last-used stamp at most every
+    LAST_USED_RESOLUTION, written with the request's unit of work."""
     if not plain or len(plain) > 200:
-        return None, None
-    now = utcnow()
-    params = {"token_hash": hash_token(plain), "active": True}
-    if with_event:
-        params.update(event_id=event_id, now=now)
-    if scan is not None:
-        params.update(scan_id=scan[0], token=scan[1])
-    stmt = _statement(with_event, scan is not None)
-    row = stmt.first(params) if on is None else stmt.first_on(*on, params)
+        return None
+    conn = db.session.connection()
+    row = conn.execute(_TOKEN_USER, {"token_hash": hash_token(plain)}).first()
     if row is None:
-        return None, None
-    if touch:
-        touch_if_stale(row, now, on)  # committed with the request's unit of work (or not at all)
-    user = TokenUser(id=row.user_id, name=row.name, role=row.role)
-    access = None
-    if with_event:
-        access = EventAccess(row.ev_id, row.ev_kind, row.grant_id is not None,
-                             row if scan is not None else None)
-    return user, access
-
-
-def touch_if_stale(row, now=None, on=None) -> None:
-    """Stamp api_token.last_used_at when the row's stamp is older than LAST_USED_RESOLUTION
-    (on the Session, or on `on` = (pooled DBAPI connection, dialect))."""
-    now = now or utcnow()
-    if row.last_used_at is not None and now - row.last_used_at <= LAST_USED_RESOLUTION:
-        return
-    params = {"now": now, "id": row.token_id, "cutoff": now - LAST_USED_RESOLUTION}
-    if on is None:
-        _touch_statement().execute(params)
-    else:
-        _touch_statement().execute_on(*on, params)
-
-
-def user_for_token(plain: str) -> TokenUser | None:
-    """The active user behind an unrevoked token, or None."""
-    return lookup_token(plain)[0]
+        return None
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+        conn.execute(_TOUCH, {"token_id": row.id, "cutoff": now - LAST_USED_RESOLUTION, "now": now})
+    return TokenUser(id=row.user_id, name=row.name, role=row.role)
 
 
 def revoke_token(token: ApiToken, *, by_user=None) -> None:
@@ -264,7 +175,7 @@ class TokenForm(CleanForm):
 
 
 def _may_have_tokens(user) -> bool:
-    if user.role in (Role.ADMIN, Role.PANITIA):
+    if is_staff_role(user.role):
         return True
     from events.checkin.access import has_any_grant
     return has_any_grant(user)

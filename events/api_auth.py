@@ -6,6 +6,8 @@ from functools import wraps
 from flask import current_app, g, jsonify, request
 from flask_login import current_user
 
+from auth.tokens import lookup_token
+
 ENVELOPE_NULLS = {"attendee": None, "first_check_in": None}
 MAX_ID = 2**31 - 1  # INTEGER columns; larger path ids cannot exist (and overflow SQLite)
 
@@ -35,35 +37,19 @@ def _csrf_ok() -> bool:
     return True
 
 
-def api_login_required(view=None, *, scan_key=None):
-    """Put the caller in g.api_user (bearer token or session) or answer 401/403 JSON.
-
-    `scan_key(body) -> (scan_id, ticket token) or None`: for the scan endpoint, the bearer
-    lookup also reads the check-in's first look (g.api_event.row, keyed by g.api_scan_key)."""
-    if view is None:
-        return lambda v: api_login_required(v, scan_key=scan_key)
+def api_login_required(view):
+    """Put the caller in g.api_user (bearer token or session) or answer 401/403 JSON."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         header = request.headers.get("Authorization")
         if header is not None:
-            from auth.tokens import lookup_token
-
             scheme, _, token = header.partition(" ")
-            user = access = None
-            if scheme.lower() == "bearer":
-                # Paths with an event: the token, the event and the caller's door-staff grant
-                # in one statement (api_checkin._event_or_error uses g.api_event).
-                event_id = kwargs.get("event_id")
-                key = scan_key(request.get_json(silent=True)) if scan_key is not None else None
-                user, access = lookup_token(
-                    token.strip(), event_id if event_id is not None and event_id <= MAX_ID else None,
-                    with_event=event_id is not None, scan=key)
-                g.api_scan_key = key
+            user = lookup_token(token.strip()) if scheme.lower() == "bearer" else None
             if user is None:
                 return error(401, "unauthorized",
                              "Token API tidak valid, sudah dicabut, atau akunnya nonaktif.")
-            g.api_user, g.api_auth, g.api_event = user, "bearer", access
+            g.api_user, g.api_auth = user, "bearer"
         else:
             user = _session_user()
             if user is None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events.models import Event, Registration
@@ -39,8 +39,7 @@ class ScanRecord(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     scan_id: Mapped[str] = mapped_column(String(36), unique=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
-    result: Mapped[str] = mapped_column(String(24))
-    http_status: Mapped[int] = mapped_column(Integer)
+    result: Mapped[str] = mapped_column(String(24))  # the API maps it to the HTTP status
     body: Mapped[dict] = mapped_column(JSON)
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -3,20 +3,20 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from helpers.forms import CleanForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from auth.services import find_by_identifier
 from events import bp
-from events import checkin as service
 from events.checkin.access import GrantError, can_undo, grant, grants_for, revoke
 from events.checkin.queries import search, search_item
+from events.checkin.service import new_scan_id, record_scan, undo
 from events.checkin_models import CheckIn, DoorStaffGrant
 from events.models import Event, Registration
 from events.scanner import RESULT_CLASS, scannable_event_or_403
 from extensions import db
 from helpers.access import staff_required
+from helpers.forms import CleanForm
 from timeutil import utcnow
 
 DESK_LIMIT = 200
@@ -42,8 +42,8 @@ def door_check_in(event_id: int, registration_id: int):
     reg = db.get_or_404(Registration, registration_id)
     if reg.event_id != event.id:
         abort(404)
-    outcome = service.check_in(event, reg.token, by_user=current_user,
-                               scan_id=service.new_scan_id(), method="search")
+    outcome = record_scan(event, reg.token, by_user=current_user, scan_id=new_scan_id(),
+                          method="search")
     db.session.commit()
     category = {"ok": "success", "warn": "warning"}.get(RESULT_CLASS.get(outcome.result), "danger")
     flash(outcome.body["message"], category)
@@ -58,7 +58,7 @@ def door_undo(checkin_id: int):
         abort(403)
     row = db.get_or_404(CheckIn, checkin_id)
     event_id = row.event_id
-    body = service.undo(checkin_id, by_user=current_user)
+    body = undo(checkin_id, by_user=current_user)
     db.session.commit()
     flash(body["message"], "info")
     return redirect(url_for("events.door_desk", event_id=event_id, q=request.form.get("q") or None))

@@ -4,11 +4,10 @@ Kept true by tests/events/test_api_openapi.py, which runs schemathesis against t
 """
 from __future__ import annotations
 
-from events.api_checkin import MAX_DEVICE_LENGTH, MAX_QUERY_LENGTH
+from events.api_checkin import MAX_DEVICE_LENGTH, MAX_QUERY_LENGTH, STATUS_OF_RESULT
 from events.checkin.codes import MAX_CODE_LENGTH
 
-RESULTS = ["checked_in", "already_checked_in", "invalid_code", "not_registered", "wrong_event",
-           "cancelled"]
+RESULTS = list(STATUS_OF_RESULT)
 ERRORS = ["bad_request", "unauthorized", "forbidden", "not_found", "error"]
 
 

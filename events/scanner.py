@@ -8,8 +8,9 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from events import bp
-from events import checkin as service
+from events.api_checkin import STATUS_OF_RESULT
 from events.checkin.access import can_scan, can_undo, has_any_grant, scannable_events
+from events.checkin.service import new_scan_id, record_scan
 from events.models import Event, Registration
 from extensions import db
 from helpers.forms import BAD_CHARS
@@ -64,13 +65,14 @@ def ticket_check_in(token: str):
     if reg is None:
         abort(404)
     event = scannable_event_or_403(reg.event_id)
-    outcome = service.check_in(event, token, by_user=current_user, scan_id=service.new_scan_id(),
-                               device=BAD_CHARS.sub("", request.form.get("device") or "")[:80] or None,
-                               method="manual")
+    outcome = record_scan(event, token, by_user=current_user, scan_id=new_scan_id(),
+                          device=BAD_CHARS.sub("", request.form.get("device") or "")[:80] or None,
+                          method="manual")
     db.session.commit()
+    status = STATUS_OF_RESULT[outcome.result]  # a page: 200 for a new check-in too
     return render_template("events/scanner_result.html", outcome=outcome, event=event,
                            token=token, css=RESULT_CLASS.get(outcome.result, "error")), \
-        outcome.http_status if outcome.http_status != 201 else 200
+        200 if status == 201 else status
 
 
 @bp.get("/t/<token>/check-in")
@@ -80,4 +82,4 @@ def ticket_check_in_get(token: str):
     return redirect(url_for("events.ticket", token=token))
 
 
-from events import badges, door  # noqa: F401  (routes register on bp)
+from events import badges, door  # noqa: E402,F401  (routes register on bp)

@@ -57,3 +57,42 @@ def test_busy_connection_dropped_fails_once_then_the_pool_recovers(pg_app):
     assert resp.status_code == 200 and resp.json["database"] == "ok"
     with app.app_context():
         db.engine.dispose()
+
+
+def test_server_restart_fails_one_scan_then_every_scan_works(app, pg_app, make_user, make_event):
+    """Two pooled connections whose server processes died: the first scan fails with a JSON 500
+    (the scanner keeps it queued and resends it), SQLAlchemy renews every connection of the
+    pool, and the next scans pass."""
+    from datetime import timedelta
+
+    from tests.events.test_checkin_helpers import bearer, make_registration, make_token, scan
+    from timeutil import utcnow
+
+    plain = make_token(app, make_user("panitia"))
+    event = make_event(starts_at=utcnow() - timedelta(hours=1))
+    tokens = [make_registration(app, event)[1] for _ in range(3)]
+    own = pg_app(idle=3600)  # connections used a moment ago: not pinged
+    own.config.update(TESTING=False, PROPAGATE_EXCEPTIONS=False)
+    with own.app_context():
+        raws = [db.engine.raw_connection() for _ in range(2)]
+        pids = []
+        for raw in raws:
+            cursor = raw.cursor()
+            cursor.execute("SELECT pg_backend_pid()")
+            pids.append(cursor.fetchone()[0])
+            cursor.close()
+            raw.rollback()
+        for raw in raws:
+            raw.close()
+    for pid in pids:
+        _terminate(own, pid)
+    client = own.test_client()
+    url = f"/api/v1/events/{event.id}/checkins"
+    first = client.post(url, json=scan(tokens[0]), headers=bearer(plain))
+    assert first.status_code == 500 and first.is_json and first.json["result"] == "error"
+    assert [client.post(url, json=scan(t), headers=bearer(plain)).status_code
+            for t in tokens] == [201, 201, 201]  # the failed one resent, then the others
+    with app.app_context():
+        assert db.session.scalar(text("SELECT COUNT(*) FROM check_in")) == 3
+    with own.app_context():
+        db.engine.dispose()

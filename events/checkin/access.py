@@ -1,7 +1,8 @@
-"""Who may scan which event: admin and panitia everywhere, door staff for their one event.
+"""Who may scan which event: staff (admin, panitia) everywhere, door staff for their event.
 
 A door-staff grant (DoorStaffGrant) gives scan-only access to one event and ends by itself when
-the event ends (or when panitia revoke it).
+the event ends (or when panitia revoke it): `_active_grants` is that rule, written once, and
+every question below (may this user scan, which events, any grant at all) asks it.
 """
 from __future__ import annotations
 
@@ -11,55 +12,78 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 import audit
-from auth.models import Role, User
+from auth.models import User, is_staff_role
 from events.checkin_models import DoorStaffGrant
 from events.models import Event, EventStatus
 from extensions import db
+from helpers.errors import DomainError
 from timeutil import utcnow
 
-STAFF = (Role.ADMIN, Role.PANITIA)
+
+class GrantError(DomainError):
+    """A door-staff grant could not be made."""
+
+    code = "grant_refused"
+    kind = "conflict"
 
 
-class GrantError(Exception):
-    """A grant could not be made; `.message` is Indonesian."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
+class EventNotFound(DomainError):
+    code = "not_found"
+    kind = "not_found"
+    default = "Acara tidak ditemukan."
 
 
-def active_grant(user, event_id: int) -> DoorStaffGrant | None:
-    """The user's unrevoked grant for an event that has not ended yet, if any."""
-    if user is None or getattr(user, "id", None) is None:
+class NoScanAccess(DomainError):
+    code = "forbidden"
+    kind = "forbidden"
+    default = "Anda tidak memiliki akses pemindai untuk acara ini."
+
+
+def _active_grants(query, user_id: int):
+    """THE rule of an active grant: the user's, not revoked, its event not ended yet."""
+    return query.join(Event, Event.id == DoorStaffGrant.event_id).where(
+        DoorStaffGrant.user_id == user_id, DoorStaffGrant.revoked_at.is_(None),
+        Event.ends_at > utcnow())
+
+
+def _user_id(user) -> int | None:
+    if user is None or not getattr(user, "is_authenticated", True):
         return None
-    return db.session.scalar(
-        select(DoorStaffGrant).join(Event, Event.id == DoorStaffGrant.event_id)
-        .where(DoorStaffGrant.user_id == user.id, DoorStaffGrant.event_id == event_id,
-               DoorStaffGrant.revoked_at.is_(None), Event.ends_at > utcnow()))
+    return getattr(user, "id", None)
 
 
 def can_scan(user, event_id: int) -> bool:
     """Admin, panitia, or door staff of this event until it ends."""
-    if user is None or not getattr(user, "is_authenticated", True):
+    user_id = _user_id(user)
+    if user_id is None:
         return False
-    if user.role in STAFF:
+    if is_staff_role(user.role):
         return True
-    return active_grant(user, event_id) is not None
+    return db.session.scalar(_active_grants(select(DoorStaffGrant.id), user_id)
+                             .where(DoorStaffGrant.event_id == event_id)) is not None
+
+
+def scannable_event(user, event_id: int) -> Event:
+    """The event, if `user` may scan it; else EventNotFound / NoScanAccess."""
+    event = db.session.get(Event, event_id) if 0 < event_id < 2**31 else None
+    if event is None:
+        raise EventNotFound()
+    if not can_scan(user, event.id):
+        raise NoScanAccess()
+    return event
 
 
 def can_undo(user) -> bool:
     """Undo is for panitia and admin only (door staff scan)."""
-    return user is not None and user.role in STAFF
+    return user is not None and is_staff_role(getattr(user, "role", None))
 
 
 def has_any_grant(user) -> bool:
     """True when the user is door staff of at least one event that has not ended."""
-    if user is None or getattr(user, "id", None) is None:
+    user_id = _user_id(user)
+    if user_id is None:
         return False
-    return db.session.scalar(
-        select(DoorStaffGrant.id).join(Event, Event.id == DoorStaffGrant.event_id)
-        .where(DoorStaffGrant.user_id == user.id, DoorStaffGrant.revoked_at.is_(None),
-               Event.ends_at > utcnow()).limit(1)) is not None
+    return db.session.scalar(_active_grants(select(DoorStaffGrant.id), user_id).limit(1)) is not None
 
 
 def scannable_events(user, *, days_ahead: int = 14) -> list[Event]:
@@ -69,10 +93,9 @@ def scannable_events(user, *, days_ahead: int = 14) -> list[Event]:
                                  Event.starts_at < now + timedelta(days=days_ahead),
                                  Event.status.in_([EventStatus.PUBLISHED, EventStatus.FINISHED]))
              .order_by(Event.starts_at))
-    if user.role not in STAFF:
-        query = query.join(DoorStaffGrant, DoorStaffGrant.event_id == Event.id).where(
-            DoorStaffGrant.user_id == user.id, DoorStaffGrant.revoked_at.is_(None),
-            Event.ends_at > now)
+    if not is_staff_role(user.role):
+        granted = _active_grants(select(DoorStaffGrant.event_id), user.id)
+        query = query.where(Event.id.in_(granted))
     return list(db.session.scalars(query.limit(100)))
 
 
@@ -88,7 +111,7 @@ def grant(event: Event, user: User, *, by_user) -> DoorStaffGrant:
         raise GrantError("Acara ini sudah selesai; akses petugas pintu tidak bisa diberikan.")
     if not user.active:
         raise GrantError("Akun ini tidak aktif.")
-    if user.role in STAFF:
+    if is_staff_role(user.role):
         raise GrantError(f"{user.name} sudah bisa memindai semua acara sebagai {user.role_label}.")
     row = db.session.scalar(select(DoorStaffGrant).where(DoorStaffGrant.event_id == event.id,
                                                          DoorStaffGrant.user_id == user.id))

@@ -65,19 +65,3 @@ def message_for(result: str, extra: dict) -> str:
             return f"{name} tidak terdaftar di acara ini. {extra['reason']}"
         return f"{name} tidak terdaftar di acara ini."
     return "Kode QR tidak dikenal. Pastikan yang dipindai adalah tiket atau kartu relawan P2TP2A."
-
-
-def body_for(result: str, status: int, extra: dict):
-    """A ScanOutcome with the full JSON body for `result`."""
-    from events.checkin import ScanOutcome
-
-    body = {"result": result, "message": message_for(result, extra),
-            "attendee": extra.get("attendee"), "first_check_in": extra.get("first_check_in"),
-            "checkin_id": extra.get("checkin_id")}
-    if result == "checked_in":
-        body["walk_in"] = bool(extra.get("walk_in"))
-    if result == "wrong_event" and extra.get("other_event") is not None:
-        other = extra["other_event"]
-        body["ticket_event"] = {"id": other.id, "title": other.title,
-                                "starts_at": to_wib(other.starts_at).isoformat(timespec="seconds")}
-    return ScanOutcome(result, status, body)

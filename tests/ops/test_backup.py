@@ -1,6 +1,6 @@
 """Online backup during check-in load, and restore (issue 6.5). SQLite and PostgreSQL.
 
-Writer threads check people in through the real check-in service (events.checkin.check_in, one
+Writer threads check people in through the real check-in service (events.checkin.service.record_scan, one
 commit per scan, as the API does). A backup is taken in the middle of the load. Every check-in
 whose commit had returned before the backup started must be in the backup; the restored copy
 must pass PRAGMA integrity_check (SQLite) and hold exactly the rows of the backup.
@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from events import checkin as checkin_service
+from events.checkin import service as checkin_service
 from events.checkin_models import CheckIn
 from events.models import Event, Registration
 from extensions import db
@@ -66,7 +66,7 @@ def _check_in_under_load(app, event_id, tokens, backup_path):
                         return
                     token = queue.pop()
                 try:
-                    out = checkin_service.check_in(event, token, by_user=None, scan_id=str(uuid.uuid4()))
+                    out = checkin_service.record_scan(event, token, by_user=None, scan_id=str(uuid.uuid4()))
                     db.session.commit()  # acknowledged once this returns
                 except BaseException as exc:  # noqa: BLE001
                     db.session.rollback()

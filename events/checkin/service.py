@@ -1,0 +1,230 @@
+"""The one check-in: `record_scan` decides and records a scan for every caller.
+
+The scanner API (bearer token or browser session), the one-tap check-in on a ticket page and
+the door desk all call `record_scan` after `access.scannable_event` said the user may scan the
+event. The rules (DESIGN.md "Check-in is idempotent"):
+- exactly one CheckIn per registration, decided by the unique constraint on
+  check_in.registration_id: we INSERT and turn the IntegrityError into `already_checked_in`
+  (never check-then-insert alone);
+- every scan's first answer is stored in ScanRecord under its client-made scan_id, so a replay
+  (retry after a timeout, offline queue uploaded twice) gets the same answer, also when two
+  copies race (the unique scan_id decides, the loser returns the winner's answer);
+- a lost race rolls the request's unit of work back (no SAVEPOINT: on SQLite a savepoint on a
+  fresh pysqlite transaction would commit) and judges again.
+
+It returns a ScanOutcome (result name + JSON body) and knows nothing of HTTP: the API maps a
+result to a status once (events/api_checkin.py). Statements are SQLAlchemy Core on the
+Session's connection: one read (`_look`) and at most two INSERTs per scan.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, delete, false, insert, literal, select
+from sqlalchemy.exc import IntegrityError
+
+import audit
+from auth.models import User
+from events.checkin.codes import parse_code
+from events.checkin.messages import attendee_from_row, attendee_of, first_from_row, message_for
+from events.checkin_models import CheckIn, ScanRecord
+from events.models import Event, EventKind, Registration, RegistrationStatus
+from events.training import recompute_for_relawan
+from extensions import db
+from helpers.errors import DomainError
+from relawan.models import Relawan
+from timeutil import to_wib, utcnow
+
+METHODS = ("qr", "search", "manual")
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    """The answer to one scan: its result name and the JSON body the door staff see."""
+
+    result: str
+    body: dict
+
+
+class CheckInNotFound(DomainError):
+    """Undo of a check-in that does not exist (any more)."""
+
+    code = "not_found"
+    kind = "not_found"
+    default = "Check-in tidak ditemukan atau sudah dibatalkan."
+
+
+def new_scan_id() -> str:
+    """A server-made scan_id for pages that check in without a scanner (one-tap buttons)."""
+    return str(uuid.uuid4())
+
+
+def record_scan(event, code: str, *, by_user, scan_id: str, scanned_at: datetime | None = None,
+                device: str | None = None, method: str = "qr") -> ScanOutcome:
+    """Check the holder of `code` in to `event` (from access.scannable_event); a replay of
+    `scan_id` gets the first answer. Adds and flushes; the caller commits."""
+    event_id, event_kind = event.id, event.kind  # plain values survive a rollback
+    user_id = getattr(by_user, "id", None)
+    token = parse_code(code)
+    scan = {"scan_id": scan_id, "event_id": event_id, "by_user_id": user_id,
+            "scanned_at": scanned_at or utcnow(), "device": device,
+            "method": method if method in METHODS else "qr"}
+    for _attempt in range(3):
+        stored, row = _look(scan_id, token)
+        if stored is not None:
+            return stored
+        result, extra, row = _decide(event_id, token, row)
+        if result == "retry":
+            continue
+        if result == "checked_in":
+            try:
+                extra["checkin_id"] = _insert_check_in(row.id, scan)
+            except IntegrityError:  # another door (or a copy of this scan) was first
+                db.session.rollback()
+                continue
+        outcome = _outcome(result, extra)
+        try:
+            _insert_answer(scan, outcome)
+        except IntegrityError:  # a copy of this scan_id answered first: its answer stands
+            db.session.rollback()
+            continue
+        if result == "checked_in" and row.relawan_id and event_kind == EventKind.PELATIHAN:
+            recompute_for_relawan(row.relawan_id)
+        return outcome
+    raise RuntimeError(f"scan {scan_id}: three lost races in a row")  # pragma: no cover
+
+
+def undo(checkin_id: int, *, by_user) -> dict:
+    """Delete one CheckIn (access.can_undo decides who may) and write it to the audit log."""
+    row = db.session.get(CheckIn, checkin_id)
+    if row is None:
+        raise CheckInNotFound()
+    reg = db.session.get(Registration, row.registration_id)
+    name = attendee_of(reg)["name"] if reg else "-"
+    audit.record("checkin_undo", row, user=by_user,
+                 details={"event_id": row.event_id, "registration_id": row.registration_id,
+                          "scan_id": row.scan_id, "scanned_at": row.scanned_at.isoformat(),
+                          "device": row.device, "method": row.method})
+    db.session.execute(delete(CheckIn).where(CheckIn.id == checkin_id))
+    return {"result": "undone", "message": f"Check-in {name} dibatalkan.", "checkin_id": checkin_id,
+            "attendee": attendee_of(reg) if reg else None, "first_check_in": None}
+
+
+# ------------------------------------------------------------------------- the one read
+CHECK_IN, SCAN, REG = CheckIn.__table__, ScanRecord.__table__, Registration.__table__
+RELAWAN, USER = Relawan.__table__, User.__table__
+_ONE_ROW = select(literal(1).label("one")).subquery("o")  # LEFT JOINs hang off one row
+
+
+def _look_query(on_scan, on_registration):
+    return (select(SCAN.c.result.label("s_result"), SCAN.c.body.label("s_body"),
+                   REG.c.id, REG.c.event_id, REG.c.status, REG.c.relawan_id, REG.c.is_walk_in,
+                   REG.c.source, REG.c.guest_name, REG.c.guest_instansi, RELAWAN.c.full_name,
+                   RELAWAN.c.organisation_detail, RELAWAN.c.organisation,
+                   CHECK_IN.c.id.label("ci_id"), CHECK_IN.c.recorded_at.label("ci_recorded_at"),
+                   CHECK_IN.c.scanned_at.label("ci_scanned_at"),
+                   CHECK_IN.c.device.label("ci_device"), CHECK_IN.c.method.label("ci_method"),
+                   USER.c.name.label("ci_by"))
+            .select_from(_ONE_ROW.outerjoin(SCAN, on_scan)
+                         .outerjoin(REG, on_registration)
+                         .outerjoin(RELAWAN, RELAWAN.c.id == REG.c.relawan_id)
+                         .outerjoin(CHECK_IN, CHECK_IN.c.registration_id == REG.c.id)
+                         .outerjoin(USER, USER.c.id == CHECK_IN.c.by_user_id)))
+
+
+_LOOK_BY_TOKEN = _look_query(SCAN.c.scan_id == bindparam("scan_id"), REG.c.token == bindparam("token"))
+
+
+def _look(scan_id: str, token: str | None, registration=None):
+    """(stored answer or None, registration row or None) in one statement: the ScanRecord of
+    `scan_id` and the registration of the ticket `token` (or the one matching `registration`,
+    a WHERE clause, with scan_id None) with its relawan and its check-in, if any."""
+    if registration is None:
+        query, params = _LOOK_BY_TOKEN, {"scan_id": scan_id, "token": token or ""}
+    else:
+        query, params = _look_query(false(), registration), {}
+    row = db.session.connection().execute(query, params).first()
+    if row.s_result is not None:
+        return ScanOutcome(row.s_result, row.s_body), None
+    return None, (row if row.id is not None else None)
+
+
+# ------------------------------------------------------------------------- the decision
+def _decide(event_id: int, token: str | None, row):
+    """(result, extra, registration row) for a scanned code; "checked_in" means: insert."""
+    if token is None:
+        return "invalid_code", {}, None
+    if row is None:  # not a ticket: maybe a relawan's personal card
+        relawan = db.session.scalar(select(Relawan).where(Relawan.card_token == token))
+        if relawan is None:
+            return "invalid_code", {}, None
+        _stored, row = _look(None, None, (REG.c.event_id == event_id) & (REG.c.relawan_id == relawan.id))
+        if row is None:
+            return _walk_in(event_id, relawan)
+    if row.event_id != event_id:
+        return "wrong_event", {"attendee": attendee_from_row(row),
+                               "other_event": db.session.get(Event, row.event_id)}, row
+    attendee = attendee_from_row(row)
+    if row.status == RegistrationStatus.CANCELLED:
+        return "cancelled", {"attendee": attendee}, row
+    if row.status == RegistrationStatus.WAITLISTED:
+        return "not_registered", {"attendee": attendee, "waitlisted": True}, row
+    if row.ci_id is not None:
+        return "already_checked_in", {"attendee": attendee, "first_check_in": first_from_row(row),
+                                      "checkin_id": row.ci_id}, row
+    return "checked_in", {"attendee": attendee,
+                          "walk_in": bool(row.is_walk_in and row.source == "walk_in")}, row
+
+
+def _walk_in(event_id: int, relawan: Relawan):
+    """A personal card without a registration: register a walk-in when the event allows it."""
+    from events.services import registration as reg_service
+
+    event = db.session.get(Event, event_id)
+    if not event.allow_walk_ins:
+        return "not_registered", {"attendee": {"name": relawan.full_name,
+                                               "instansi": relawan.organisation_detail
+                                               or relawan.organisation}}, None
+    try:
+        reg = reg_service.register_walk_in(event, relawan)
+    except reg_service.AlreadyRegistered:
+        return "retry", {}, None  # registered concurrently: judge again
+    except reg_service.RegistrationError as exc:
+        return "not_registered", {"attendee": {"name": relawan.full_name, "instansi": None},
+                                  "reason": exc.message}, None
+    _stored, row = _look(None, None, REG.c.id == reg.id)
+    return "checked_in", {"attendee": attendee_from_row(row), "walk_in": True}, row
+
+
+# ------------------------------------------------------------------------- the writes
+_INSERT_CHECK_IN = insert(CHECK_IN).returning(CHECK_IN.c.id)
+_INSERT_ANSWER = insert(SCAN)
+
+
+def _insert_check_in(registration_id: int, scan: dict) -> int:
+    """The one INSERT of a check-in; the unique registration_id (and scan_id) decide."""
+    return db.session.connection().execute(
+        _INSERT_CHECK_IN, {**scan, "registration_id": registration_id, "recorded_at": utcnow()}).scalar_one()
+
+
+def _insert_answer(scan: dict, outcome: ScanOutcome) -> None:
+    """The first answer under its scan_id (a replay gets it from _look)."""
+    db.session.connection().execute(_INSERT_ANSWER, {
+        "scan_id": scan["scan_id"], "event_id": scan["event_id"], "result": outcome.result,
+        "body": outcome.body, "by_user_id": scan["by_user_id"], "recorded_at": utcnow()})
+
+
+def _outcome(result: str, extra: dict) -> ScanOutcome:
+    """The full JSON body for `result`."""
+    body = {"result": result, "message": message_for(result, extra),
+            "attendee": extra.get("attendee"), "first_check_in": extra.get("first_check_in"),
+            "checkin_id": extra.get("checkin_id")}
+    if result == "checked_in":
+        body["walk_in"] = bool(extra.get("walk_in"))
+    other = extra.get("other_event")
+    if result == "wrong_event" and other is not None:
+        body["ticket_event"] = {"id": other.id, "title": other.title,
+                                "starts_at": to_wib(other.starts_at).isoformat(timespec="seconds")}
+    return ScanOutcome(result, body)
