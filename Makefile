@@ -24,8 +24,11 @@ setup: $(VENV)/.installed
 	$(FLASK) wilayah load
 	$(FLASK) users ensure-admin
 
-## make run: set up (venv, requirements, migrations, wilayah, first admin) and serve on :5000
+## make run: set up (venv, requirements, migrations, wilayah, first admin) and serve on :5000,
+## with the outbox worker (`flask outbox work`) beside it; both stop together (Ctrl-C)
 run: setup
+	@$(FLASK) outbox work & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## make serve: production-style gunicorn (workers from CPU count); DATABASE_URL for PostgreSQL
