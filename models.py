@@ -5,7 +5,6 @@ A new model class only needs to live in one of these modules (or a module added 
 import auth.models  # noqa: F401
 import events.checkin_models  # noqa: F401
 import events.models  # noqa: F401
-import messaging.models  # noqa: F401
 import events.training.models  # noqa: F401
 import messaging.models  # noqa: F401
 import relawan.models  # noqa: F401
