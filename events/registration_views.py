@@ -141,7 +141,8 @@ def cancel_program_registration(program_id: int):
 
 @bp.post("/t/<token>/batal")
 def cancel_registration(token: str):
-    """Cancel a registration; the ticket token is the credential (guests have no account)."""
+    """Cancel a registration: the holder (the ticket link, or the relawan's own account), panitia
+    or admin, before the event ends (reg_service.may_cancel); another account gets 403."""
     reg = find_registration(token)
     if reg is None:
         abort(404)
@@ -150,6 +151,8 @@ def cancel_registration(token: str):
     try:
         promoted = reg_service.cancel_registration(reg, by_user=current_user if current_user.is_authenticated else None)
         db.session.commit()
+    except reg_service.CancelForbidden:
+        raise  # the app-wide handler answers 403 with the message
     except reg_service.RegistrationError as exc:
         refuse(exc)
     else:

@@ -34,7 +34,9 @@ def ticket(token: str):
     return render_template(
         "events/ticket.html", reg=reg, event=reg.event, qr_svg=svg(url, "Kode QR tiket"), ticket_url=url,
         wa_link=whatsapp_link(reg), position=reg_service.waitlist_position(reg),
-        action_form=ActionForm(), staff=is_staff(), now=utcnow()), 200, NO_STORE
+        action_form=ActionForm(), staff=is_staff(), now=utcnow(),
+        can_cancel=reg_service.may_cancel(reg, current_user if current_user.is_authenticated else None),
+    ), 200, NO_STORE
 
 
 def _ticket_or_404(token: str):

@@ -11,6 +11,8 @@ import secrets
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+import audit
+from auth.models import is_staff_role
 from events.models import Event, EventStatus, Registration, RegistrationStatus
 from extensions import db
 from helpers.errors import DomainError
@@ -232,8 +234,38 @@ def promote_waitlist(event: Event) -> list[Registration]:
     return promoted
 
 
+class CancelForbidden(RegistrationError):
+    code = "cancel_forbidden"
+    kind = "forbidden"
+    default = ("Hanya pemegang tiket, panitia, atau admin yang dapat membatalkan pendaftaran ini. "
+               "Jika ini tiket Anda, keluar dari akun ini lalu buka tautan tiket Anda.")
+
+
+class CancelTooLate(RegistrationError):
+    code = "cancel_too_late"
+    default = "Kegiatan sudah selesai; pendaftaran tidak dapat dibatalkan lagi."
+
+
+def may_cancel(reg: Registration, by_user) -> bool:
+    """Who may cancel: panitia and admin, the relawan whose registration it is, and (by_user None)
+    a visitor who is not logged in and opened the ticket link: the token is a guest's only
+    credential. Any other account, door staff included, may not (issue 11: door staff cancelled
+    registrations with tokens read from the door list)."""
+    if by_user is None:
+        return True
+    if is_staff_role(by_user.role):
+        return True
+    return reg.relawan is not None and reg.relawan.user_id == by_user.id
+
+
 def cancel_registration(reg: Registration, by_user=None) -> list[Registration]:
-    """Cancel a registration; a freed seat goes to the first on the waitlist (same transaction)."""
+    """Cancel a registration (see may_cancel; only before the event ends) and audit it; a freed
+    seat goes to the first on the waitlist (same transaction). by_user None: the anonymous
+    holder of the ticket link."""
+    if not may_cancel(reg, by_user):
+        raise CancelForbidden()
+    if reg.event.ends_at <= utcnow():
+        raise CancelTooLate()
     if reg.status == RegistrationStatus.CANCELLED:
         raise RegistrationError("Pendaftaran ini sudah dibatalkan.")
     if reg.check_in is not None:
@@ -242,6 +274,10 @@ def cancel_registration(reg: Registration, by_user=None) -> list[Registration]:
     reg.status = RegistrationStatus.CANCELLED
     reg.cancelled_at = utcnow()
     db.session.flush()
+    audit.record("registration_cancel", reg, user=by_user,
+                 details={"event_id": reg.event_id, "was": "confirmed" if was_confirmed else "waitlisted",
+                          "by": "holder" if by_user is None or not is_staff_role(by_user.role)
+                          else "staff"})
     if not was_confirmed:
         return []
     _release_seat(reg.event_id)
