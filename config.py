@@ -95,13 +95,25 @@ def build_config(instance_path: str) -> dict:
         "ORG_UNIT": os.environ.get("ORG_UNIT", "P2TP2A Kota Serang"),
         # First line of the kop surat on PDFs (daftar hadir, certificates); empty: no line.
         "ORG_GOVERNMENT": os.environ.get("ORG_GOVERNMENT", "Pemerintah Kota Serang"),
+        # Kop surat lines under the dinas name (docs/deploy.md); an empty one is left out.
         "ORG_ADDRESS": os.environ.get("ORG_ADDRESS", "Kota Serang, Banten"),
+        "ORG_PHONE": os.environ.get("ORG_PHONE", ""),
+        "ORG_EMAIL": os.environ.get("ORG_EMAIL", ""),
         "CITY_NAME": os.environ.get("CITY_NAME", "Kota Serang"),
         "CITY_SHORT": os.environ.get("CITY_SHORT", "Serang"),
         "DPO_CONTACT": os.environ.get("DPO_CONTACT", "ppid@serangkota.go.id"),
-        "CERT_SIGNATORY_TITLE": os.environ.get("CERT_SIGNATORY_TITLE", "Kepala DP3AKB Kota Serang"),
-        "CERT_SIGNATORY_NAME": os.environ.get("CERT_SIGNATORY_NAME", "(nama penandatangan)"),
-        "CERT_SIGNATORY_NIP": os.environ.get("CERT_SIGNATORY_NIP", ""),
+        # Signatories (events/signatories.py): the "Mengetahui" block of the daftar hadir and the
+        # certificates (refused while name or NIP is missing); an event may name its own.
+        # The older CERT_SIGNATORY_* names are still read.
+        "KEPALA_DINAS_TITLE": os.environ.get("KEPALA_DINAS_TITLE") or os.environ.get(
+            "CERT_SIGNATORY_TITLE", "Kepala DP3AKB Kota Serang"),
+        "KEPALA_DINAS_NAME": os.environ.get("KEPALA_DINAS_NAME") or os.environ.get("CERT_SIGNATORY_NAME", ""),
+        "KEPALA_DINAS_NIP": os.environ.get("KEPALA_DINAS_NIP") or os.environ.get("CERT_SIGNATORY_NIP", ""),
+        "KETUA_PANITIA_NAME": os.environ.get("KETUA_PANITIA_NAME", ""),
+        "KETUA_PANITIA_NIP": os.environ.get("KETUA_PANITIA_NIP", ""),
+        # The kop emblem admin uploads (ops/letterhead.py): bytes and decoded pixels at most.
+        "EMBLEM_MAX_BYTES": 512 * 1024,
+        "EMBLEM_MAX_PIXELS": 4096 * 4096,
         "LATE_GRACE_MINUTES": int(os.environ.get("LATE_GRACE_MINUTES", "15")),
         "RETENTION_DAYS_REJECTED": int(os.environ.get("RETENTION_DAYS_REJECTED", "365")),
         "AUDIT_RETENTION_DAYS": int(os.environ.get("AUDIT_RETENTION_DAYS", "1825")),

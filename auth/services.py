@@ -35,6 +35,13 @@ def find_by_identifier(identifier: str) -> User | None:
     return db.session.scalar(select(User).where(column == key)) if key else None
 
 
+def login_throttle_key(identifier: str) -> str:
+    """The counter a login attempt is charged to: the account (its email and its phone share
+    one), or the normalised identifier when no account has it."""
+    user = find_by_identifier(identifier)
+    return f"akun:{user.id}" if user is not None else "id:" + normalize_identifier(identifier)[:254]
+
+
 def authenticate(identifier: str, password: str) -> User | None:
     """The active account with this identifier and password, else None; the same work (one
     password hash) whether or not the account exists."""

@@ -10,7 +10,7 @@ from auth import bp
 from auth.forms import ChangePasswordForm, LoginForm, UserForm
 from auth.models import READER_ROLES, Role, User
 from auth.passwords import Person, password_problems
-from auth.services import UserError, authenticate, create_user, normalize_identifier, set_active
+from auth.services import UserError, authenticate, create_user, login_throttle_key, set_active
 from auth.sessions import end_session, renew_session, start_session
 from extensions import db, limiter
 from helpers.access import admin_required
@@ -31,7 +31,7 @@ def _login_failed(_response) -> bool:
 
 def _account_key() -> str:
     """One account attacked from many addresses shares one counter (unknown ones too)."""
-    return "akun:" + normalize_identifier(request.form.get("identifier", ""))[:254]
+    return login_throttle_key(request.form.get("identifier", ""))
 
 
 def home_for(user: User) -> str:
