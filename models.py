@@ -7,5 +7,6 @@ import events.checkin_models  # noqa: F401
 import events.models  # noqa: F401
 import events.training.models  # noqa: F401
 import messaging.models  # noqa: F401
+import ops.models  # noqa: F401
 import relawan.models  # noqa: F401
 import reports.models  # noqa: F401

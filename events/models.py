@@ -113,6 +113,11 @@ class Event(db.Model):
     organiser_name: Mapped[str | None] = mapped_column(String(120))
     organiser_phone: Mapped[str | None] = mapped_column(String(20))
     organiser_email: Mapped[str | None] = mapped_column(String(254))
+    # Signature blocks of the daftar hadir (events/signatories.py; empty: from configuration).
+    ketua_panitia_name: Mapped[str | None] = mapped_column(String(120))
+    ketua_panitia_nip: Mapped[str | None] = mapped_column(String(18))
+    kepala_dinas_name: Mapped[str | None] = mapped_column(String(120))
+    kepala_dinas_nip: Mapped[str | None] = mapped_column(String(18))
     program_id: Mapped[int | None] = mapped_column(ForeignKey("training_program.id"), index=True)
     program_order: Mapped[int | None] = mapped_column(Integer)
     required: Mapped[bool] = mapped_column(Boolean, default=True)  # for program sessions
