@@ -43,9 +43,10 @@ def check_ratelimit_storage(workers: int) -> None:
     """Refuse per-process (memory://) rate limits with several workers unless explicitly allowed.
 
     Each worker would count on its own, so N workers allow N times the limit (issue 11.11).
+    With RATELIMIT_ENABLED=0 (benchmarks) there is nothing to multiply.
     """
     if (workers > 1 and ratelimit_storage_uri().startswith("memory://")
-            and not _bool("ALLOW_MEMORY_RATELIMIT")):
+            and _bool("RATELIMIT_ENABLED", True) and not _bool("ALLOW_MEMORY_RATELIMIT")):
         raise ConfigError(
             f"Batas percobaan (rate limit) disimpan di memori tiap proses, padahal ada {workers} "
             "worker: setiap worker akan menghitung sendiri. Setel REDIS_URL (atau "

@@ -40,7 +40,8 @@ def test_postgres_urls_use_psycopg3(tmp_path, monkeypatch):
 
 
 def _clear_redis_env(monkeypatch):
-    for name in ("REDIS_URL", "CACHE_REDIS_URL", "RATELIMIT_STORAGE_URI", "ALLOW_MEMORY_RATELIMIT"):
+    for name in ("REDIS_URL", "CACHE_REDIS_URL", "RATELIMIT_STORAGE_URI", "ALLOW_MEMORY_RATELIMIT",
+                 "RATELIMIT_ENABLED"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -50,6 +51,9 @@ def test_memory_rate_limits_with_several_workers_refuse_to_start(monkeypatch):
         check_ratelimit_storage(workers=2)
     assert "ALLOW_MEMORY_RATELIMIT=1" in str(err.value) and "2 worker" in str(err.value)
     check_ratelimit_storage(workers=1)  # one worker counts everything itself
+    monkeypatch.setenv("RATELIMIT_ENABLED", "0")
+    check_ratelimit_storage(workers=4)  # no limits at all (benchmarks): nothing multiplies
+    monkeypatch.setenv("RATELIMIT_ENABLED", "1")
     monkeypatch.setenv("ALLOW_MEMORY_RATELIMIT", "1")
     check_ratelimit_storage(workers=4)  # explicitly allowed
 
