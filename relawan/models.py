@@ -121,6 +121,14 @@ class Relawan(db.Model):
         return mask_nik(self.nik)
 
     @property
+    def age(self) -> int | None:
+        """Age in whole years today (shown instead of the birth date beside a masked NIK)."""
+        if self.birth_date is None:
+            return None
+        today, born = utcnow().date(), self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(RelawanStatus(self.status), self.status)
 

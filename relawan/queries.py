@@ -42,7 +42,7 @@ def _date(value: str, errors: list[str], label: str) -> date | None:
     try:
         return parse_date_arg(value)
     except ValueError as exc:
-        errors.append(f"Tanggal {label}: {exc} Filter itu diabaikan.")
+        errors.append(f"Tanggal {label} tidak valid: {exc} Filter itu diabaikan.")
         return None
 
 
