@@ -20,6 +20,7 @@ from events.services.tickets import find_registration
 from events.viewutil import current_relawan, kelurahan_choices, refuse, visible_event_or_404
 from extensions import db, limiter
 from helpers.access import staff_required
+from helpers.security import safe_next
 from relawan.validators import InvalidEmail, normalize_email
 
 
@@ -161,10 +162,7 @@ def cancel_registration(token: str):
         if mail_enabled():
             for p in promoted:
                 send_ticket(p)
-    nxt = request.form.get("next", "")
-    if nxt.startswith("/") and not nxt.startswith("//"):
-        return redirect(nxt)
-    return redirect(url_for("events.ticket", token=token))
+    return redirect(safe_next(request.form.get("next")) or url_for("events.ticket", token=token))
 
 
 def _serializer() -> URLSafeTimedSerializer:

@@ -21,6 +21,7 @@ from events.training.certificates import (
 from events.training.models import Certificate
 from extensions import db
 from helpers.access import admin_required, staff_required
+from helpers.security import safe_next
 
 
 @bp.post("/laporan/kehadiran/<int:registration_id>/izin")
@@ -89,8 +90,8 @@ def revoke_certificate(cert_id: int):
 
 
 def _back(cert: Certificate) -> str:
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
+    target = safe_next(request.form.get("next"))
+    if target:
         return target
     if cert.program_id:
         return url_for("reports.attendance", program_id=cert.program_id)

@@ -147,3 +147,20 @@ def test_successful_logins_do_not_use_up_the_allowance(limited, make_user):
     assert codes == [200] * 10 + [429]
     with limited.app_context():
         assert _failed_logins() == 10
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example", "//evil.example", "/x\r\nSet-Cookie: a=b"])
+def test_every_form_next_is_checked_the_same_way(app, client, make_event, target):
+    """The ticket's cancel form also redirects to a posted `next`: the same safe_next applies."""
+    from events.models import Registration
+
+    ev = make_event(allow_guests=True)
+    client.post(f"/kegiatan/{ev.id}/daftar-tamu", data={"name": "Tamu", "phone": "0812-3456-7890"})
+    with app.app_context():
+        reg = db.session.scalars(select(Registration)).one()
+        token = reg.token
+    resp = client.post(f"/t/{token}/batal", data={"next": target})
+    assert resp.status_code == 302
+    assert "evil" not in resp.headers["Location"] and "\n" not in resp.headers["Location"]
+    with app.app_context():
+        assert db.session.scalars(select(Registration)).one().status == "cancelled"
