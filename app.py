@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from events.api import bp as api_bp
     from messaging import bp as messaging_bp
     from ops import bp as ops_bp
+    from ops.letterhead_views import bp as letterhead_bp
     from relawan import bp as relawan_bp
     from reports import bp as reports_bp
 
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(reports_bp)
     app.register_blueprint(ops_bp)  # privacy/retention admin pages (issue 6)
+    app.register_blueprint(letterhead_bp)  # the kop emblem and signatories page (issue 14.2)
     app.register_blueprint(messaging_bp)  # the outbox page and the WhatsApp webhook (issue 12)
 
     @app.get("/sw.js")

@@ -23,6 +23,7 @@ from wtforms.validators import (
 )
 
 from events.models import KIND_LABELS
+from helpers.nip import InvalidNip, parse_nip
 from relawan.forms import PhoneField
 
 
@@ -66,6 +67,19 @@ class Integer(IntegerField):
             raise ValueError("Isi dengan angka.") from None
 
 
+class NipField(StringField):
+    """A NIP as typed ('19780512 200501 2 003'); after validation `.data` is the 18 digits or
+    None when left empty (helpers.nip.parse_nip owns the rule)."""
+
+    def post_validate(self, form, validation_stopped):
+        if validation_stopped or self.errors:
+            return
+        try:
+            self.data = parse_nip(self.data) or None
+        except InvalidNip as exc:
+            raise ValidationError(exc.message) from exc
+
+
 DT = "%Y-%m-%dT%H:%M"
 KIND_CHOICES = [(str(k), label) for k, label in KIND_LABELS.items()]
 DT_MSG = "Isi tanggal dan jam dengan benar."
@@ -95,6 +109,12 @@ class EventForm(CleanForm):
     organiser_name = StringField("Narahubung panitia", validators=[Optional(), Length(max=120)])
     organiser_phone = PhoneField("Nomor HP narahubung", validators=[Optional(), Length(max=30)])
     organiser_email = EmailField("Email narahubung", validators=[Optional(), Length(max=254)])
+    ketua_panitia_name = StringField("Nama ketua panitia (dengan gelar)",
+                                     validators=[Optional(), Length(max=120)])
+    ketua_panitia_nip = NipField("NIP ketua panitia", validators=[Optional(), Length(max=30)])
+    kepala_dinas_name = StringField("Nama Kepala DP3AKB yang mengetahui (dengan gelar)",
+                                    validators=[Optional(), Length(max=120)])
+    kepala_dinas_nip = NipField("NIP Kepala DP3AKB", validators=[Optional(), Length(max=30)])
     program_id = Select("Sesi dari program pelatihan", coerce=int, choices=[])
     program_order = Integer("Urutan sesi dalam program", validators=[
         Optional(), NumberRange(min=1, max=100, message="Urutan antara 1 dan 100.")])

@@ -85,7 +85,11 @@ def event_data(form: EventForm) -> EventData:
         organiser_name=form.organiser_name.data or None,
         organiser_phone=form.organiser_phone.data, organiser_email=email,
         program_id=form.program_id.data or None, program_order=form.program_order.data,
-        required=form.required.data)
+        required=form.required.data,
+        ketua_panitia_name=(form.ketua_panitia_name.data or "").strip() or None,
+        ketua_panitia_nip=form.ketua_panitia_nip.data,
+        kepala_dinas_name=(form.kepala_dinas_name.data or "").strip() or None,
+        kepala_dinas_nip=form.kepala_dinas_nip.data)
 
 
 def apply_errors(form, error: DomainError) -> None:

@@ -23,6 +23,7 @@ NAV = [
     ("auth.users", "Pengguna", {Role.ADMIN}),
     ("auth.audit_log", "Log audit", {Role.ADMIN}),
     ("ops.index", "Privasi & retensi", {Role.ADMIN}),
+    ("letterhead.settings", "Kop surat", {Role.ADMIN}),
     ("messaging.outbox", "Pesan", {Role.ADMIN}),
 ]
 

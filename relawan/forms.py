@@ -51,6 +51,17 @@ ORGANISATION_CHOICES = [("", "Pilih organisasi"), ("pkk", "PKK"), ("karang_tarun
                         ("tokoh", "Tokoh masyarakat"), ("lainnya", "Lainnya")]
 EDUCATION_LABELS = dict(EDUCATION_CHOICES[1:])
 ORGANISATION_LABELS = dict(ORGANISATION_CHOICES[1:])
+
+
+def organisation_text(code: str | None, detail: str | None = None) -> str:
+    """What paper and pages print for a relawan's organisation: the typed name when given,
+    else the label of the code ("karang_taruna" -> "Karang Taruna"); a code from older data
+    outside the list ("umum") is printed as words, never as the raw code."""
+    if detail:
+        return detail
+    if not code:
+        return ""
+    return ORGANISATION_LABELS.get(code) or code.replace("_", " ").title()
 MIN_AGE = 17
 
 

@@ -10,18 +10,23 @@ from sqlalchemy import func, select
 from auth.models import Role, User
 from events.checkin_models import CheckIn
 from events.models import Event, Registration, RegistrationStatus
-from events.training import ROLE_TEXT, Certificate
+from events.signatories import event_signatories
+from events.training import ROLE_TEXT, Certificate, certificates
 from extensions import db, limiter
 from helpers.access import staff_required
+from helpers.nip import format_nip
+from ops.letterhead import current_emblem
+from relawan.forms import organisation_text
 from relawan.models import Kelurahan, Relawan, mask_phone
 from reports import bp, pdf
 from reports.pdf import (
     AttendanceRow,
     CertificateData,
     DocHeader,
+    SignatureBlock,
     daftar_hadir_pdf,
     format_date_id,
-    wib_date_text,
+    wib_span_text,
 )
 from timeutil import format_wib
 
@@ -50,7 +55,8 @@ def _attendance_rows(event: Event, filled: bool) -> list[AttendanceRow]:
             func.coalesce(Relawan.full_name, Registration.guest_name))
     rows = []
     for name, org_detail, org, g_inst, g_jab, kel_nama, phone, scanned in db.session.execute(stmt):
-        inst = org_detail or org or " / ".join(x for x in (g_inst, g_jab) if x) or ""
+        inst = (organisation_text(org, org_detail)
+                or " / ".join(x for x in (g_inst, g_jab) if x))
         rows.append(AttendanceRow(name=name or "", instansi=inst, kelurahan=kel_nama or "",
                                   phone_masked=mask_phone(phone) if phone else "",
                                   time_in=format_wib(scanned, "time") if (filled and scanned) else ""))
@@ -58,10 +64,19 @@ def _attendance_rows(event: Event, filled: bool) -> list[AttendanceRow]:
 
 
 def doc_header() -> DocHeader:
+    """The kop of every PDF: the dinas lines from configuration, the emblem admin uploaded."""
     cfg = current_app.config
     return DocHeader(org_name=cfg["ORG_NAME"], org_unit=cfg["ORG_UNIT"],
                      org_address=cfg.get("ORG_ADDRESS", ""), city=cfg.get("CITY_SHORT", "Serang"),
-                     org_government=cfg.get("ORG_GOVERNMENT", ""))
+                     org_government=cfg.get("ORG_GOVERNMENT", ""), org_phone=cfg.get("ORG_PHONE", ""),
+                     org_email=cfg.get("ORG_EMAIL", ""), emblem=current_emblem())
+
+
+def _blocks(event: Event) -> list[SignatureBlock]:
+    """"Mengetahui" Kepala DP3AKB on the left, the ketua panitia on the right."""
+    chair, head = event_signatories(event)
+    return [SignatureBlock("Mengetahui,", head.title, head.name, head.nip),
+            SignatureBlock("", chair.title, chair.name, chair.nip)]
 
 
 @bp.get("/laporan/kegiatan/<int:event_id>/daftar-hadir.pdf")
@@ -76,12 +91,12 @@ def daftar_hadir(event_id: int):
     rows = _attendance_rows(event, filled)
     blank = 0 if filled else (BLANK_EXTRA_ROWS if rows else BLANK_ONLY_ROWS)
     city = current_app.config.get("CITY_SHORT", "Serang")
+    day_text, time_text = wib_span_text(event.starts_at, event.ends_at)
     document = daftar_hadir_pdf(
-        doc_header(), event.title, wib_date_text(event.starts_at),
-        f"{format_wib(event.starts_at, 'time')} s.d. {format_wib(event.ends_at, 'time')} WIB",
+        doc_header(), event.title, day_text, time_text,
         " - ".join(x for x in (event.venue_name, event.venue_address) if x),
         event.organiser_name or current_app.config["ORG_UNIT"], rows, blank_rows=blank,
-        signed_place_date=f"{city}, {format_date_id(event.starts_at)}")
+        signatures=_blocks(event), signed_place_date=f"{city}, {format_date_id(event.ends_at)}")
     resp = Response(document, mimetype="application/pdf")
     resp.headers["Content-Disposition"] = (
         f'inline; filename="daftar-hadir-{event.id}-{versi}.pdf"')
@@ -123,7 +138,9 @@ def verify_certificate(code: str):
 
 
 def render_certificate(cert: Certificate) -> bytes:
-    """The certificate PDF with the verification QR and the configured signatory."""
+    """The certificate PDF with the verification QR and the configured signatory (refused with
+    certificates.SignatoryMissing, shown by the app's error page, while none is configured)."""
+    signer = certificates.signatory()
     cfg = current_app.config
     hours = f"{cert.hours:g} jam".replace(".", ",") if cert.hours else ""
     data = CertificateData(
@@ -131,7 +148,7 @@ def render_certificate(cert: Certificate) -> bytes:
         program_title=cert.title, date_text=cert.date_text, hours_text=hours,
         place=(cert.details or {}).get("place") or cfg.get("CITY_NAME", "Kota Serang"),
         verify_url=f"{cfg['BASE_URL']}/sertifikat/{cert.code}",
-        signatory_title=cfg["CERT_SIGNATORY_TITLE"], signatory_name=cfg["CERT_SIGNATORY_NAME"],
-        signatory_nip=cfg["CERT_SIGNATORY_NIP"],
+        signatory_title=signer.title, signatory_name=signer.name,
+        signatory_nip=format_nip(signer.nip),
         issued_place_date=f"{cfg.get('CITY_SHORT', 'Serang')}, {format_date_id(cert.issued_at)}")
     return pdf.certificate_pdf(doc_header(), data)

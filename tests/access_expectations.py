@@ -151,6 +151,11 @@ EXPECTATIONS: dict[str, dict] = {
     "ops.index": ADMIN,
     "ops.consent_versions": ADMIN,
     "ops.processing_record": ADMIN,
+    # the kop surat page (issue 14.2): admin's; the fixture has no emblem, so its image is 404
+    "letterhead.settings": ADMIN,
+    "letterhead.upload": ADMIN_WRITE,
+    "letterhead.remove": ADMIN_WRITE,
+    "letterhead.emblem_image": roles(LOGIN, 403, 403, 403, 403, 403, 404),
     # messaging (issue 12): the outbox is admin's; the webhook answers only Meta's signed calls
     "messaging.outbox": ADMIN,
     "messaging.resend": ADMIN_WRITE,

@@ -41,6 +41,9 @@ def app():
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "BASE_URL": "http://localhost",
         "SERVER_NAME": None,
+        # The certificate signatory (certificates refuse to generate without one)
+        "KEPALA_DINAS_NAME": "Dra. Hj. Uji Kepala Dinas, M.Si.",
+        "KEPALA_DINAS_NIP": "196805121994032004",
     })
     with app.app_context():
         db.drop_all()

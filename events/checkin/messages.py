@@ -1,6 +1,7 @@
 """Bodies of check-in answers: the Indonesian sentence, attendee and first check-in."""
 from __future__ import annotations
 
+from relawan.forms import organisation_text
 from timeutil import format_wib, to_wib
 
 
@@ -11,14 +12,15 @@ def attendee_of(reg) -> dict:
     relawan = reg.relawan
     if relawan is not None:
         return {"name": relawan.full_name,
-                "instansi": relawan.organisation_detail or relawan.organisation or None}
+                "instansi": organisation_text(relawan.organisation, relawan.organisation_detail) or None}
     return {"name": reg.guest_name or "-", "instansi": reg.guest_instansi or None}
 
 
 def attendee_from_row(row) -> dict:
     """{"name", "instansi"} from a registration row of the check-in query."""
     if row.relawan_id is not None:
-        return {"name": row.full_name, "instansi": row.organisation_detail or row.organisation or None}
+        return {"name": row.full_name,
+                "instansi": organisation_text(row.organisation, row.organisation_detail) or None}
     return {"name": row.guest_name or "-", "instansi": row.guest_instansi or None}
 
 

@@ -22,7 +22,8 @@ from timeutil import utcnow
 EDITABLE = ("kind", "title", "description", "venue_name", "venue_address", "starts_at", "ends_at",
             "registration_opens_at", "registration_closes_at", "allow_guests", "allow_walk_ins",
             "organiser_name", "organiser_phone", "organiser_email", "program_id", "program_order",
-            "required")
+            "required", "ketua_panitia_name", "ketua_panitia_nip", "kepala_dinas_name",
+            "kepala_dinas_nip")
 
 
 class EventError(DomainError):
@@ -54,6 +55,11 @@ class EventData:
     program_id: int | None = None
     program_order: int | None = None
     required: bool = True
+    # Signature blocks of the daftar hadir (NIP already 18 digits, helpers.nip); None: configured
+    ketua_panitia_name: str | None = None
+    ketua_panitia_nip: str | None = None
+    kepala_dinas_name: str | None = None
+    kepala_dinas_nip: str | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -71,6 +77,9 @@ def validate(data: EventData) -> dict[str, str]:
         errors["registration_closes_at"] = "Pendaftaran harus ditutup setelah dibuka."
     if data.registration_closes_at and data.registration_closes_at > data.ends_at:
         errors["registration_closes_at"] = "Pendaftaran harus ditutup sebelum kegiatan selesai."
+    for who in ("ketua_panitia", "kepala_dinas"):
+        if getattr(data, f"{who}_nip") and not getattr(data, f"{who}_name"):
+            errors[f"{who}_name"] = "Isi nama pemilik NIP ini, atau kosongkan NIP-nya."
     if data.program_id and data.kind != EventKind.PELATIHAN:
         errors["program_id"] = "Hanya kegiatan jenis pelatihan yang dapat menjadi sesi program."
     return errors

@@ -26,6 +26,7 @@ from events.models import (
     RegistrationStatus,
     Speaker,
 )
+from events.signatories import Signatory, dinas_head
 from events.training.models import Certificate
 from events.training.progress import progress, session_hours
 from extensions import db
@@ -51,6 +52,25 @@ class CertificateNumberTaken(CertificateError):
     code = "certificate_number_taken"
     kind = "conflict"
     default = "Nomor sertifikat baru saja dipakai oleh penerbitan lain. Silakan coba lagi."
+
+
+class SignatoryMissing(CertificateError):
+    """The Kepala DP3AKB who signs certificates is not configured: no certificate is made."""
+
+    code = "certificate_signatory_missing"
+    kind = "conflict"
+    default = ("Sertifikat belum dapat dibuat karena penandatangan belum diatur. Minta admin "
+               "server mengisi KEPALA_DINAS_NAME (nama lengkap dan gelar) dan KEPALA_DINAS_NIP "
+               "(NIP 18 angka) di konfigurasi, lalu memulai ulang aplikasi.")
+
+
+def signatory() -> Signatory:
+    """The certificate signatory (the configured Kepala DP3AKB); raises SignatoryMissing while
+    its name or a valid 18-digit NIP is not set. Asked before issuing by hand and drawing a PDF."""
+    head = dinas_head()
+    if not head.name or not head.nip:
+        raise SignatoryMissing()
+    return head
 
 
 def _date_id(d) -> str:
@@ -123,6 +143,7 @@ def issue_for_enrollment(enrollment: ProgramEnrollment) -> Certificate:
 
 def issue_for_completed(program_id: int) -> int:
     """Issue the missing certificates of every completed enrollment; returns how many are new."""
+    signatory()
     done = db.session.scalars(select(ProgramEnrollment).where(
         ProgramEnrollment.program_id == program_id, ProgramEnrollment.status == "completed")).all()
     if not done:
@@ -149,6 +170,7 @@ def _event_cert(event: Event, role: str, name: str, **ids) -> tuple[Certificate,
 
 def issue_for_event_staff(event: Event) -> int:
     """Certificates for the event's narasumber (agenda speakers) and panitia registrations."""
+    signatory()
     made = 0
     speakers = db.session.scalars(select(Speaker).join(AgendaItem, AgendaItem.speaker_id == Speaker.id)
                                   .where(AgendaItem.event_id == event.id).distinct()).all()

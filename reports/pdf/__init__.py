@@ -4,11 +4,12 @@ No Flask, no database: callers pass dataclasses and get ``bytes`` back.
 """
 from .badges import badges_pdf
 from .certificate import certificate_pdf
-from .common import (AttendanceRow, Badge, CertificateData, DocHeader, format_date_id,
-                     qr_matrix, wib_date_text)
+from .common import (AttendanceRow, Badge, CertificateData, DocHeader, Emblem, SignatureBlock,
+                     format_date_id, qr_matrix, wib_date_text, wib_span_text)
 from .daftar_hadir import daftar_hadir_pdf
 
 __all__ = [
-    "AttendanceRow", "Badge", "CertificateData", "DocHeader", "badges_pdf",
-    "certificate_pdf", "daftar_hadir_pdf", "format_date_id", "qr_matrix", "wib_date_text",
+    "AttendanceRow", "Badge", "CertificateData", "DocHeader", "Emblem", "SignatureBlock",
+    "badges_pdf", "certificate_pdf", "daftar_hadir_pdf", "format_date_id", "qr_matrix",
+    "wib_date_text", "wib_span_text",
 ]

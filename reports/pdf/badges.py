@@ -1,5 +1,6 @@
 """Name badges (ID cards) on A4: 2 columns x 4 rows of 90 x 65 mm cards with
-thin cut borders. Each card: event title band, name (shrunk to fit), instansi,
+thin cut borders. Each card: event title band, name (shrunk to a readable minimum, then on
+two lines), instansi,
 vector QR code of the ticket URL, coloured role band."""
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from .common import NAVY, Badge, Fonts, draw_qr, get_fonts, qr_matrix
+from .common import NAVY, Badge, Fonts, draw_qr, fit_font_size, get_fonts, qr_matrix
 
 CARD_W, CARD_H = 90 * mm, 65 * mm
 COLS, ROWS = 2, 4
@@ -58,6 +59,20 @@ def _fit_lines(text: str, font: str, width: float, height: float, start: float,
         lines = _hard_wrap(text, font, size, width)
         lines = _ellipsize(lines, max_lines, font, size, width)
     return size, lines
+
+
+NAME_ONE_LINE = (17, 12)   # start and smallest size of a name on one line
+NAME_TWO_LINES = (14, 9)   # then wrapped on two lines, down to the readable minimum
+
+
+def _name_lines(name: str, font: str, width: float) -> tuple[float, list[str]]:
+    """A badge name: one line shrunk down to 12 pt, else two lines down to 9 pt, else two
+    lines at 9 pt with the end cut by an ellipsis; never a line wider than `width`."""
+    size = fit_font_size(name, font, width, *NAME_ONE_LINE)
+    if pdfmetrics.stringWidth(name, font, size) <= width:
+        return size, [name]
+    start, minimum = NAME_TWO_LINES
+    return _fit_lines(name, font, width, 2 * start * 1.12, start, minimum, 2, leading=1.12)
 
 
 def _hard_wrap(text: str, font: str, size: float, width: float) -> list[str]:
@@ -122,8 +137,7 @@ def _draw_card(c: Canvas, b: Badge, x: float, y: float, fonts: Fonts) -> None:
     # name and instansi on the left
     text_w = qr_x - x - PAD + 2 * mm   # the QR's quiet zone is white space anyway
     top = mid_top - PAD
-    nsize, nlines = _fit_lines(b.name, fonts.sans_bold, text_w, 22 * mm, 17, 7.5, 4,
-                               leading=1.12)
+    nsize, nlines = _name_lines(b.name, fonts.sans_bold, text_w)
     c.setFillColor(colors.black)
     c.setFont(fonts.sans_bold, nsize)
     cur = top - nsize * 0.85

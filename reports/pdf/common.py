@@ -17,11 +17,17 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Paragraph
 
 from helpers import qr
 
 # --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Emblem:
+    content_type: str        # "image/png" | "image/svg+xml", checked by ops/letterhead.py
+    data: bytes
 
 
 @dataclass
@@ -31,6 +37,17 @@ class DocHeader:
     org_address: str = ""
     city: str = "Serang"
     org_government: str = ""  # "Pemerintah Kota Serang": the first line of a kop surat
+    org_phone: str = ""
+    org_email: str = ""
+    emblem: Emblem | None = None
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    heading: str             # "Mengetahui," / "" (a line above the title)
+    title: str               # "Ketua Panitia", "Kepala DP3AKB Kota Serang"
+    name: str                # "" prints a dotted line to fill in by hand
+    nip: str                 # 18 digits or ""
 
 
 @dataclass
@@ -94,6 +111,19 @@ def wib_date_text(d: _dt.date) -> str:
     """Sabtu, 28 November 2026 (Indonesian day and month names)."""
     d = _as_wib_date(d)
     return f"{HARI[d.weekday()]}, {format_date_id(d)}"
+
+
+def wib_span_text(starts: _dt.datetime, ends: _dt.datetime) -> tuple[str, str]:
+    """(hari/tanggal, waktu) of an event in WIB; one that runs past midnight shows both dates:
+    ("Sabtu, 28 November 2026 s.d. Minggu, 29 November 2026", "20.00 WIB (28/11) s.d. ...")."""
+    def hm(d: _dt.datetime) -> str:
+        w = (d.replace(tzinfo=_dt.timezone.utc) if d.tzinfo is None else d).astimezone(_WIB)
+        return f"{w.hour:02d}.{w.minute:02d}"
+    first, last = _as_wib_date(starts), _as_wib_date(ends)
+    if first == last:
+        return wib_date_text(starts), f"{hm(starts)} s.d. {hm(ends)} WIB"
+    return (f"{wib_date_text(starts)} s.d. {wib_date_text(ends)}",
+            f"{hm(starts)} WIB ({format_date_id(starts)}) s.d. {hm(ends)} WIB ({format_date_id(ends)})")
 
 
 # -------------------------------------------------------------------------- fonts
@@ -175,43 +205,6 @@ def fit_font_size(text: str, font: str, max_width: float, start: float,
     while size > minimum and pdfmetrics.stringWidth(text, font, size) > max_width:
         size -= 0.5
     return size
-
-
-# ------------------------------------------------------------------- kop (header)
-
-
-class DoubleRule(Flowable):
-    """Kop surat rule: a thick line over a thin one."""
-
-    def __init__(self, width: float):
-        super().__init__()
-        self.width, self.height = width, 3.2
-
-    def draw(self):
-        c = self.canv
-        c.setStrokeColor(colors.black)
-        c.setLineWidth(1.8)
-        c.line(0, 3.0, self.width, 3.0)
-        c.setLineWidth(0.6)
-        c.line(0, 0.4, self.width, 0.4)
-
-
-def kop_flowables(header: DocHeader, width: float, fonts: Fonts) -> list:
-    """Letterhead block: government, organisation name, unit, address, double rule."""
-    out = []
-    if header.org_government:
-        out.append(para(header.org_government.upper(),
-                        style("kop0", fonts.sans_bold, 12.5, align=TA_CENTER, leading=15)))
-    out += [para(header.org_name.upper(),
-                style("kop1", fonts.sans_bold, 11.5, align=TA_CENTER, leading=14)),
-           para(header.org_unit.upper(),
-                style("kop2", fonts.sans_bold, 13.5, align=TA_CENTER, leading=17,
-                      color=NAVY))]
-    if header.org_address:
-        out.append(para(header.org_address,
-                        style("kop3", fonts.sans, 8.5, align=TA_CENTER, leading=11)))
-    out.append(DoubleRule(width))
-    return out
 
 
 # ---------------------------------------------------------------------------- QR

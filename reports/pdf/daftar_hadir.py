@@ -1,10 +1,12 @@
 """Daftar hadir (attendance sheet) for SPJ: A4 portrait, kop, event info,
-attendance table with zig-zag signature cells, Ketua Panitia signature block.
+attendance table with zig-zag signature cells, the "Mengetahui" Kepala DP3AKB and the
+Ketua Panitia signature blocks (name and NIP, or lines to fill in by hand).
 
 Deliberately has no NIK column: a printed sheet circulates among attendees.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from io import BytesIO
 from xml.sax.saxutils import escape
 
@@ -15,8 +17,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (Flowable, KeepTogether, Paragraph, SimpleDocTemplate,
                                 Spacer, Table, TableStyle)
 
-from .common import (LIGHT, NAVY, AttendanceRow, DocHeader, Fonts, get_fonts,
-                     kop_flowables, numbered_canvas, para, style)
+from helpers.nip import format_nip
+
+from .common import (LIGHT, NAVY, AttendanceRow, DocHeader, Fonts, SignatureBlock, get_fonts,
+                     numbered_canvas, para, style)
+from .kop import kop_flowables
 
 MARGIN = 15 * mm
 # No | Nama | Instansi/Jabatan | Kelurahan | No. HP | Jam Hadir | Tanda Tangan (= 180 mm)
@@ -116,40 +121,46 @@ class _PageMark(Flowable):
         self.page = self.canv.getPageNumber()
 
 
-def _signature_block(fonts: Fonts, header: DocHeader, name: str, nip: str,
-                     place_date: str) -> Table:
+def _signature_blocks(fonts: Fonts, width: float, header: DocHeader,
+                      blocks: Sequence[SignatureBlock], place_date: str) -> Table:
+    """Signature blocks side by side, the place and date above the last one (the ketua
+    panitia's): heading, title, room to sign, name (or a line to fill in), NIP."""
     normal = style("sig", fonts.sans, 10, align=TA_CENTER)
     bold = style("sigb", fonts.sans_bold, 10, align=TA_CENTER)
-    lines = [[para(place_date or f"{header.city}, {DOTS[:24]}", normal)],
-             [para("Ketua Panitia,", normal)],
-             [Spacer(1, 18 * mm)]]
-    if name:
-        lines.append([Paragraph(f"<u>{escape(name)}</u>", bold)])
-    else:
-        lines.append([para(f"( {DOTS}{DOTS[:8]} )", normal)])
-    if nip:
-        lines.append([para(f"NIP. {nip}", normal)])
-    t = Table(lines, colWidths=[75 * mm], hAlign="RIGHT")
+    blocks = list(blocks) or [SignatureBlock("", "Ketua Panitia", "", "")]
+    first_line = [b.heading for b in blocks]
+    first_line[-1] = place_date or f"{header.city}, {DOTS[:24]}"
+    rows = [[para(x, normal) for x in first_line],
+            [para(f"{b.title},", normal) for b in blocks],
+            [Spacer(1, 18 * mm) for _ in blocks],
+            [Paragraph(f"<u>{escape(b.name)}</u>", bold) if b.name
+             else para(f"( {DOTS}{DOTS[:8]} )", normal) for b in blocks],
+            [para(f"NIP. {format_nip(b.nip)}" if b.nip else f"NIP. {DOTS[:28]}", normal)
+             for b in blocks]]
+    col = min(80 * mm, width / len(blocks))   # one block sits on the right, two share the width
+    t = Table(rows, colWidths=[col] * len(blocks), hAlign="RIGHT")
     t.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
                            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                            ("TOPPADDING", (0, 0), (-1, -1), 0),
-                           ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+                           ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                           ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
     return t
 
 
 def daftar_hadir_pdf(header: DocHeader, event_title: str, event_date: str, event_time: str,
                      venue: str, organiser: str, rows: list[AttendanceRow], *,
-                     blank_rows: int = 0, ketua_panitia_name: str = "",
-                     ketua_panitia_nip: str = "", signed_place_date: str = "") -> bytes:
+                     blank_rows: int = 0, signatures: Sequence[SignatureBlock] = (),
+                     signed_place_date: str = "") -> bytes:
     """Attendance sheet as PDF bytes. For a paper sign-in sheet pass rows=[] and
-    blank_rows=N; blank rows are numbered after any given rows."""
+    blank_rows=N; blank rows are numbered after any given rows. `signatures` go left to
+    right ("Mengetahui" Kepala DP3AKB, then the ketua panitia under the place and date)."""
     if blank_rows < 0:
         raise ValueError("blank_rows must be >= 0")
     fonts = get_fonts()
     body = _body_rows(fonts, list(rows), blank_rows)
     info = [("Kegiatan", event_title), ("Hari/Tanggal", event_date), ("Waktu", event_time),
             ("Tempat", venue), ("Penyelenggara", organiser)]
-    sign = (ketua_panitia_name, ketua_panitia_nip, signed_place_date)
+    sign = (tuple(signatures), signed_place_date)
     pdf, orphaned = _build(fonts, header, event_title, info, body, sign, tail=0)
     if orphaned and len(body) > TAIL_ROWS:
         # The signature block would stand alone on the last page: carry the last
@@ -159,7 +170,7 @@ def daftar_hadir_pdf(header: DocHeader, event_title: str, event_date: str, event
 
 
 def _build(fonts: Fonts, header: DocHeader, event_title: str, info: list, body: list,
-           sign: tuple[str, str, str], tail: int) -> tuple[bytes, bool]:
+           sign: tuple, tail: int) -> tuple[bytes, bool]:
     buf = BytesIO()
     doc = SimpleDocTemplate(
         buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=12 * mm,
@@ -167,7 +178,7 @@ def _build(fonts: Fonts, header: DocHeader, event_title: str, info: list, body: 
         author=header.org_unit, subject="Daftar Hadir", creator=header.org_unit,
         invariant=1)
     end_mark, sign_mark = _PageMark(), _PageMark()
-    signature = [Spacer(1, 8 * mm), sign_mark, _signature_block(fonts, header, *sign)]
+    signature = [Spacer(1, 8 * mm), sign_mark, _signature_blocks(fonts, doc.width, header, *sign)]
     story = kop_flowables(header, doc.width, fonts) + [
         Spacer(1, 5 * mm),
         Paragraph("DAFTAR HADIR", style("title", fonts.sans_bold, 14, align=TA_CENTER,

@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:  # allow running this file without a root conftest
 from pypdf import PdfReader  # noqa: E402
 
 from reports.pdf import (AttendanceRow, Badge, CertificateData, DocHeader,  # noqa: E402
-                         badges_pdf, certificate_pdf, daftar_hadir_pdf, format_date_id,
+                         SignatureBlock, badges_pdf, certificate_pdf, daftar_hadir_pdf, format_date_id,
                          qr_matrix, wib_date_text)
 from reports.pdf import common  # noqa: E402
 
@@ -65,9 +65,9 @@ def page_texts(pdf: bytes) -> list[str]:
 
 
 def test_daftar_hadir_contents_and_pagination():
-    pdf = daftar_hadir_pdf(HEADER, rows=rows(40), ketua_panitia_name="Rina Kartika, S.Sos.",
-                           ketua_panitia_nip="19800101 200501 2 001",
-                           signed_place_date="Serang, 28 November 2026", **EVENT)
+    pdf = daftar_hadir_pdf(HEADER, rows=rows(40), signatures=[
+        SignatureBlock("", "Ketua Panitia", "Rina Kartika, S.Sos.", "198001012005012001")],
+        signed_place_date="Serang, 28 November 2026", **EVENT)
     assert pdf.startswith(b"%PDF")
     reader, text = text_of(pdf)
     assert len(reader.pages) == 2
@@ -132,8 +132,8 @@ def test_no_nik_anywhere():
     assert not any("nik" in f.name.lower() for f in dataclasses.fields(AttendanceRow))
     assert not any("nik" in f.name.lower() for f in dataclasses.fields(Badge))
     assert not any("nik" in f.name.lower() for f in dataclasses.fields(CertificateData))
-    pdfs = [daftar_hadir_pdf(HEADER, rows=rows(40), ketua_panitia_nip="19800101 200501 2 001",
-                             **EVENT),
+    pdfs = [daftar_hadir_pdf(HEADER, rows=rows(40), signatures=[
+                SignatureBlock("", "Ketua Panitia", "Rina", "198001012005012001")], **EVENT),
             daftar_hadir_pdf(HEADER, rows=[], blank_rows=30, **EVENT),
             certificate_pdf(HEADER, CERT)]
     for pdf in pdfs:
@@ -188,11 +188,11 @@ def test_badges_pagination_and_text():
         badges_pdf([_badge(1)], per_page=9)
 
 
-def test_badge_long_name_is_shrunk_not_dropped():
-    long = Badge("Dr. Hj. Siti Nurhaliza Anggraeni Putri Wulandari, S.H., M.H.", "Untirta",
+def test_badge_long_name_is_shrunk_then_wrapped_not_dropped():
+    long = Badge("Dr. Hj. Siti Nurhaliza Anggraeni Putri, S.H.", "Untirta",
                  "NARASUMBER", "https://x.example/t/1", "Acara")
     _, text = text_of(badges_pdf([long]))
-    assert "Siti Nurhaliza" in text and "Wulandari" in text
+    assert "Siti Nurhaliza" in text and "Putri, S.H." in text
 
 
 # ------------------------------------------------------------------------- QR
