@@ -72,7 +72,8 @@ class NipField(StringField):
     None when left empty (helpers.nip.parse_nip owns the rule)."""
 
     def post_validate(self, form, validation_stopped):
-        if validation_stopped or self.errors:
+        if self.errors or not (self.data or "").strip():
+            self.data = self.data if self.errors else None
             return
         try:
             self.data = parse_nip(self.data) or None
