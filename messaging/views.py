@@ -8,6 +8,7 @@ import audit
 from extensions import db
 from helpers.access import admin_required
 from helpers.forms import bounded_int
+from helpers.paging import paginate
 from messaging import bp, services
 from messaging.models import CHANNEL_LABELS, STATUS_LABELS, Channel, Message
 from messaging.queries import OutboxFilter, counts_by_status
@@ -21,8 +22,7 @@ PER_PAGE = 50
 def outbox():
     """The outbox, newest first, filtered by status, channel, template and WIB date."""
     filters = OutboxFilter.from_args(request.args)
-    page = db.paginate(filters.statement(), per_page=PER_PAGE, max_per_page=PER_PAGE,
-                       error_out=False)
+    page = paginate(filters.statement(), per_page=PER_PAGE)
     unconfigured = {CHANNEL_LABELS[c]: services.missing_settings(c) for c in Channel
                     if services.missing_settings(c)}
     return render_template("messaging/outbox.html", page=page, f=filters,

@@ -5,7 +5,9 @@ passes its access gate (taken from the access matrix's EXPECTATIONS), CSRF off s
 reach the form code. Bodies: the form's own field names (read from the page that shows the form)
 plus random extra fields, some missing, some repeated; values are random unicode (NUL, control
 characters, lone surrogates sent as raw bytes, i.e. invalid UTF-8), huge strings, number- and
-date-shaped junk, markup; multipart forms also get random file contents. In TESTING mode a view
+date-shaped junk, markup; multipart forms also get random file contents. Always tried as well
+(issue 11): every field an integer past the database's range, a date in year 1 or 9999, and text
+with CR/LF and a bare CR. A second test sends such values in the query string of every GET page. In TESTING mode a view
 that raises propagates, so any exception fails the test as surely as a 500 would.
 
 The JSON API is fuzzed by schemathesis in tests/events/test_api_openapi.py.
@@ -32,7 +34,12 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))  # FUZZ_EXAMPLES=500 for a
 _JUNK = ["", " ", "\x00", "\x00" * 5, "0", "-1", "99999999999999999999999", "1e309", "NaN", "true", "null",
          "[]", "{}", "2026-02-30", "9999-12-31T99:99", "31/12/2026", "36.73.02.1001", "36.99.99.9999",
          "<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd", "%00", "\u202e\u200b", "😀" * 10,
-         "ـ" * 300, "3673025501900001", "+62812345678901234567890"]
+         "ـ" * 300, "3673025501900001", "+62812345678901234567890",
+         # issue 11: past INTEGER and int64, far dates (OverflowError in WIB/UTC arithmetic), CR/LF
+         "2147483648", "99999999999999999999", "-9223372036854775809", "0001-01-01", "9999-12-31",
+         "0001-01-01T00:00", "9999-12-31T23:59", "a\r\nBcc: x@contoh.id", "a\rb", "\r\n"]
+HUGE_INT, FAR_PAST, FAR_FUTURE, CRLF = (b"99999999999999999999", b"0001-01-01T00:00",
+                                       b"9999-12-31T23:59", b"Judul\r\nBcc: x@contoh.id\rakhir")
 _text = st.text(alphabet=st.characters(codec=None, blacklist_categories=()), max_size=60)
 _value = st.one_of(
     st.sampled_from(_JUNK).map(lambda s: s.encode("utf-8")),
@@ -144,6 +151,10 @@ def test_form_never_answers_5xx(app, world, endpoint):  # noqa: F811 (fixture)
     # through answers 500 there, while SQLite stores it), and every field invalid UTF-8.
     @example(present=field_names, extra=[], values=[b"\x00"], file_body=b"\x00")
     @example(present=field_names, extra=[], values=[b"a\xff\xfe\xed\xa0\x80"], file_body=b"\xff")
+    @example(present=field_names, extra=[], values=[HUGE_INT], file_body=HUGE_INT)
+    @example(present=field_names, extra=[], values=[FAR_PAST], file_body=FAR_PAST)
+    @example(present=field_names, extra=[], values=[FAR_FUTURE], file_body=FAR_FUTURE)
+    @example(present=field_names, extra=[], values=[CRLF], file_body=CRLF)
     def fuzz(present, extra, values, file_body):
         pairs = [(name, values[i % len(values)]) for i, name in enumerate(present)] + list(extra)
         if multipart:
@@ -169,3 +180,26 @@ def test_form_never_answers_5xx(app, world, endpoint):  # noqa: F811 (fixture)
         assert resp.status_code < 500, (endpoint, role, name, resp.status_code)
         resp.close()
     fuzz()
+
+
+# Query-string parameters the pages read as numbers or dates.
+EXTREME_QUERIES = ["page=99999999999999999999", "page=2147483648", "page=0", "page=-1",
+                   "dari=0001-01-01&sampai=9999-12-31", "dari=9999-12-31", "sampai=0001-01-01",
+                   "event=99999999999999999999&program=2147483648&data=pendaftar",
+                   "user=99999999999999999999", "q=a%0D%0Ab%0Dc", "data=x&format=y",
+                   "_scheme=javascript&_external=0&_anchor=x"]
+
+
+@pytest.mark.parametrize("query", EXTREME_QUERIES)
+def test_every_get_page_survives_extreme_numbers_and_dates(app, world, query):  # noqa: F811
+    """Every GET page, as admin, with huge page numbers and ids and far dates: never a 5xx."""
+    client = login(app.test_client(), world.users["admin"])
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        resp = client.get(f"{_build_url(rule, world.params)}?{query}")
+        assert resp.status_code < 500, (rule.rule, query, resp.status_code)
+        resp.close()
+        checked += 1
+    assert checked > 40
