@@ -1,7 +1,7 @@
 """Training attendance grid per program (read-only; izin is set in events/training/views.py)."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -9,6 +9,7 @@ from events.models import TrainingProgram
 from events.training import LABELS, Certificate, program_grid
 from extensions import db
 from helpers.access import readers_required, scope_kecamatan
+from helpers.paging import page_number
 from reports import bp
 
 
@@ -17,9 +18,7 @@ from reports import bp
 def attendance(program_id: int):
     """Relawan x session statuses: hadir, terlambat, izin, tidak hadir."""
     program = db.get_or_404(TrainingProgram, program_id)
-    raw = request.args.get("page", "1")
-    page = int(raw) if raw.isdigit() and len(raw) <= 6 else 1
-    grid = program_grid(program, scope_kecamatan(), page=page)
+    grid = program_grid(program, scope_kecamatan(), page=page_number())
     certs = []
     if current_user.is_staff:
         certs = db.session.scalars(select(Certificate).where(Certificate.program_id == program.id)
