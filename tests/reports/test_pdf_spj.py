@@ -136,9 +136,8 @@ def test_certificates_refused_with_what_to_configure_while_signatory_missing(app
     event = _staff_event(app, make_event)
     c = login_as("panitia")
     monkeypatch.setitem(app.config, "KEPALA_DINAS_NAME", "")
-    with app.test_request_context():
-        with pytest.raises(certificates.SignatoryMissing) as err:
-            certificates.signatory()
+    with app.test_request_context(), pytest.raises(certificates.SignatoryMissing) as err:
+        certificates.signatory()
     assert isinstance(err.value, DomainError) and "KEPALA_DINAS_NAME" in err.value.message
     resp = c.post(f"/laporan/kegiatan/{event.id}/sertifikat", follow_redirects=True)
     page = resp.get_data(as_text=True)
@@ -170,6 +169,7 @@ def test_badges_print_labels_not_codes(night_event, login_as):
 def _name_runs(pdf: bytes, needle_words: set[str]) -> list[tuple[str, float, float, float]]:
     """(text, size, x, width) of every text run holding one of `needle_words`."""
     from reportlab.pdfbase import pdfmetrics
+
     from reports.pdf.common import get_fonts
     bold = get_fonts().sans_bold
     runs = []
