@@ -1,7 +1,6 @@
 """Read report filters from the query string, validate them, and apply the koordinator's scope."""
 from __future__ import annotations
 
-
 from flask import abort
 from sqlalchemy import select
 

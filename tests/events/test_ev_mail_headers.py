@@ -10,8 +10,8 @@ import smtplib
 from sqlalchemy import func, select
 
 from events.models import Event, Registration
-from extensions import db
 from events.services.reminders import send_due
+from extensions import db
 from helpers.text import one_line
 
 TITLE = "Sosialisasi\r\nBcc: korban@contoh.id\rPencegahan\nKekerasan"
@@ -76,7 +76,7 @@ def test_ics_has_no_bare_cr_and_every_line_ends_with_crlf(app, client, make_even
     assert body.endswith("\r\n")
     lines = body.split("\r\n")[:-1]
     assert all("\r" not in line and "\n" not in line for line in lines)
-    summary = "".join(l[1:] if l.startswith(" ") else "\n" + l for l in lines).split("\n")
+    summary = "".join(ln[1:] if ln.startswith(" ") else "\n" + ln for ln in lines).split("\n")
     assert "SUMMARY:Sosialisasi\\nBcc: korban@contoh.id\\nPencegahan\\nKekerasan" in summary
     assert not any(line.startswith("Bcc") for line in summary)
 
