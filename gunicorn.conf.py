@@ -6,7 +6,10 @@ several app servers behind a load balancer:
   GUNICORN_BIND      address to listen on (default 127.0.0.1:8000; nginx proxies to it)
   WEB_CONCURRENCY    worker processes (default 2 x CPU cores + 1, at most GUNICORN_MAX_WORKERS)
   GUNICORN_MAX_WORKERS  cap for the default (8): each worker holds its own DB connection pool
-  GUNICORN_THREADS   threads per worker (default 4): requests mostly wait on the database
+  GUNICORN_WORKER_CLASS  sync (default) or gthread
+  GUNICORN_THREADS   threads per worker (default 1; more means gthread)
+  GUNICORN_MAX_REQUESTS  recycle a worker after about this many requests (default 5000; 0: never)
+  GUNICORN_KEEPALIVE seconds a gthread worker keeps an idle connection (default 5)
   GUNICORN_TIMEOUT   seconds before a stuck worker is killed and replaced (default 30)
   GUNICORN_ACCESSLOG "-" for stderr (default; journald keeps it), a file path, or "off"
 
@@ -27,14 +30,22 @@ def _int(name: str, default: int) -> int:
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 _max_workers = _int("GUNICORN_MAX_WORKERS", 8)
 workers = _int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, _max_workers))
-threads = _int("GUNICORN_THREADS", 4)
-worker_class = "gthread"
+# sync workers, one request at a time per process (bench/README.md has the measurements): on 2
+# cores the app is CPU-bound, so threads only add GIL contention (gthread x4 was not faster), and
+# sync is the worker class whose recycling (max_requests) and reload (HUP) answer every request:
+# a retiring gthread worker closes its kept-alive and accepted-but-unread connections without an
+# answer, also with keepalive 0 (tests/ops/test_gunicorn_conf.py sends scans through recycles).
+# nginx in front (docs/deploy.md) buffers slow phones, so a sync worker never waits on a client.
+# GUNICORN_THREADS > 1 makes gunicorn switch to gthread whatever GUNICORN_WORKER_CLASS says.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = _int("GUNICORN_THREADS", 1)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = 20
-keepalive = 5
+keepalive = _int("GUNICORN_KEEPALIVE", 5)  # gthread only: sync closes after each answer
 # Recycle workers now and then so a slow leak cannot grow for weeks; jitter avoids all at once.
+# GUNICORN_MAX_REQUESTS=0 turns recycling off.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
-max_requests_jitter = 500
+max_requests_jitter = max_requests // 10
 # Workers import the app themselves: each opens its own database connections after the fork.
 preload_app = False
 # nginx on the same host (or the load balancer's address) may set X-Forwarded-*; the app's
@@ -75,6 +86,9 @@ logconfig_dict = {
     "root": {"level": "INFO", "handlers": ["error_console"]},
     "loggers": {
         "gunicorn.error": {"level": loglevel.upper(), "handlers": ["error_console"], "propagate": False},
+        # Flask-Migrate imports Alembic in every worker, and Alembic logs "Setup plugin ..." at
+        # INFO each time: noise at every worker start and recycle.
+        "alembic": {"level": "WARNING"},
         # With a logconfig gunicorn always emits access lines: "off" mutes them by level.
         "gunicorn.access": {"level": "CRITICAL" if accesslog is None else "INFO",
                             "handlers": ["access"], "propagate": False},

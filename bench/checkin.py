@@ -1,23 +1,26 @@
-"""Check-in load benchmark (not a test): gunicorn + the real app vs. a one-INSERT floor app.
+"""Check-in load benchmark (not a test): the app as `make serve` runs it vs. a one-INSERT floor.
 
     .venv/bin/python bench/checkin.py                      # SQLite
     .venv/bin/python bench/checkin.py --pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/checkin.py --matrix --pg ...    # compare server settings (below)
     make bench-checkin BENCH_ARGS="--pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
-For each database: load N registrations (bulk insert) and an API token, start gunicorn
-(2 workers) on a free port and send check-ins from CONCURRENCY clients with 20% duplicates (half
-replays of an earlier scan_id, half second scans of a ticket with a new scan_id) and some invalid
-codes, in two phases:
-- door pace: each client sends one scan every --pace seconds (32 door phones working fast):
-  the latency a person at the door sees, p50/p99 (target p99 < 50 ms);
+Both apps run under `gunicorn -c gunicorn.conf.py` exactly as `make serve` does; only the bind
+address (GUNICORN_BIND) and, when given, the settings under comparison are set through the
+environment variables gunicorn.conf.py reads (WEB_CONCURRENCY, GUNICORN_WORKER_CLASS,
+GUNICORN_THREADS, GUNICORN_MAX_REQUESTS, GUNICORN_KEEPALIVE). Per database: load N
+registrations and an API token, start the app, then
+- door pace, right after the start: each of 32 clients sends one scan every --pace seconds (32
+  door phones working fast): the latency a person at the door sees, p99 target < 50 ms;
 - saturated: SCANS scans, each client sending its next one as soon as it has the answer:
-  throughput and p50/p99. With 32 requests always in flight, latency here is 32 / throughput
-  (Little's law), so it measures capacity, not what a scanner sees at a real door.
-Then verify in the database that every valid scanned ticket has exactly one CheckIn and nothing
-else was written, run the saturated load against bench/floor_app.py (a minimal Flask app doing
-one unique-constrained INSERT per request) with the same gunicorn settings, and print the
-throughput ratio (target >= 0.5). With --pg a dedicated database (`bench` by default) is
-dropped and created on that server.
+  throughput (target >= 0.5 x the floor's). With 32 requests always in flight, latency here is
+  32 / throughput (Little's law): it measures capacity, not what a scanner sees.
+Scans have 20% duplicates (replays of a scan_id and second scans of a ticket) and 3% invalid
+codes. Then the database is checked (each valid ticket exactly once, one ScanRecord per scan_id,
+replays answered identically), and the floor (bench/floor_app.py: one unique-constrained INSERT
+per request) gets the same saturated load under the same settings. "dropped" counts requests
+sent and never answered (connection closed or reset); the client sends those again.
+With --pg a dedicated database (`bench` by default) is dropped and created on that server.
 """
 from __future__ import annotations
 
@@ -33,7 +36,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import timedelta
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -41,15 +43,21 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 os.environ.setdefault("SECRET_KEY", "bench-secret-key")
 
-from loadgen import plan, run_load, summary
+from loadgen import plan, run_load, summary  # noqa: E402 (after the sys.path lines)
 
-# gunicorn.conf.py's access_log_format (kept in step by hand; the bench does not load that file).
-ACCESS_LOG_FORMAT = (
-    '{"ts": "%(t)s", "logger": "gunicorn.access", "request_id": "%({x-request-id}o)s", '
-    '"remote_addr": "%(h)s", "forwarded_for": "%({x-forwarded-for}i)s", "method": "%(m)s", '
-    '"path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, '
-    '"user_agent": "%(a)s"}'
-)
+# --matrix: the server settings compared on this machine (environment for gunicorn.conf.py).
+MATRIX = [
+    # gunicorn runs gthread whenever threads > 1, so sync needs GUNICORN_THREADS=1
+    ("sync", {"GUNICORN_WORKER_CLASS": "sync", "GUNICORN_THREADS": "1", "GUNICORN_MAX_REQUESTS": "0"}),
+    ("gthread x1", {"GUNICORN_THREADS": "1", "GUNICORN_MAX_REQUESTS": "0"}),
+    ("gthread x2", {"GUNICORN_THREADS": "2", "GUNICORN_MAX_REQUESTS": "0"}),
+    ("gthread x4", {"GUNICORN_THREADS": "4", "GUNICORN_MAX_REQUESTS": "0"}),
+    ("gthread x4, recycle 500", {"GUNICORN_THREADS": "4", "GUNICORN_MAX_REQUESTS": "500"}),
+    ("gthread x4, recycle 500, keepalive 0",
+     {"GUNICORN_THREADS": "4", "GUNICORN_MAX_REQUESTS": "500", "GUNICORN_KEEPALIVE": "0"}),
+    ("sync, recycle 500", {"GUNICORN_WORKER_CLASS": "sync", "GUNICORN_THREADS": "1",
+                           "GUNICORN_MAX_REQUESTS": "500"}),
+]
 
 
 def free_port() -> int:
@@ -102,25 +110,13 @@ def load(url: str, n: int):
     return event_id, tokens, bearer
 
 
-def start_gunicorn(app_spec: str, port: int, env: dict, args) -> subprocess.Popen:
-    # Run from a temp dir with --chdir so the project's gunicorn.conf.py (threads, JSON access
-    # log) does not apply: both apps get exactly the settings given here.
-    cmd = [os.path.join(ROOT, ".venv", "bin", "gunicorn"), "--chdir", env.get("CHDIR", ROOT),
-           "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
-    if args.threads > 1:
-        cmd += ["-k", "gthread", "--threads", str(args.threads)]
-    if args.access_log == "gunicorn":
-        # As in production (gunicorn.conf.py): gunicorn writes one JSON access line per request
-        # for both apps, and the app's own access line is off (LOG_APP_ACCESS=0, set below).
-        cmd += ["--access-logfile", os.path.join(tempfile.gettempdir(), f"bench-access-{port}.log"),
-                "--access-logformat", ACCESS_LOG_FORMAT]
-    cmd.append(app_spec)
-    # The app's JSON request log goes to stderr; keep it out of the report (and off the terminal).
+def start_gunicorn(app_spec: str, port: int, env: dict) -> subprocess.Popen:
+    """`gunicorn -c gunicorn.conf.py APP` from the project directory, as `make serve` runs it."""
+    cmd = [os.path.join(ROOT, ".venv", "bin", "gunicorn"), "-c", "gunicorn.conf.py", app_spec]
     log = open(os.path.join(tempfile.gettempdir(), f"bench-gunicorn-{port}.log"), "ab")  # noqa: SIM115 - lives as long as gunicorn
-    env = {**env, "LOG_APP_ACCESS": "0" if args.access_log != "app" else "1"}
-    proc = subprocess.Popen(cmd, cwd=tempfile.gettempdir(), env={**os.environ, **env},
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
                             start_new_session=True, stdout=log, stderr=log)
-    deadline = time.time() + 30
+    deadline = time.time() + 120  # a busy machine takes a while to import the app
     while time.time() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -136,7 +132,7 @@ def start_gunicorn(app_spec: str, port: int, env: dict, args) -> subprocess.Pope
 def stop(proc: subprocess.Popen) -> None:
     os.killpg(proc.pid, signal.SIGTERM)
     try:
-        proc.wait(15)
+        proc.wait(30)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
 
@@ -180,76 +176,71 @@ def verify(url: str, event_id: int, items, answers) -> None:
           "replays got identical answers")
 
 
-def bench_one(label: str, url: str, args, tmpdir: str) -> tuple[dict, dict]:
-    print(f"== {label}: {url.split('@')[-1]}")
-    rng = random.Random(args.seed)
-    t0 = time.time()
-    event_id, tokens, bearer = load(url, args.registrations)
-    print(f"  loaded {len(tokens)} registrations in {time.time() - t0:.1f} s")
-    items = plan(tokens, args.scans, args.dup, args.invalid, "http://127.0.0.1:5000", rng)
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {bearer}"}
-    bodies = [{"code": code, "scan_id": sid, "device": "bench", "method": "qr"} for sid, code in items]
-    port = free_port()
-    proc = start_gunicorn("app:create_app()", port, {"DATABASE_URL": url, "RATELIMIT_ENABLED": "0"}, args)
-    try:
-        run_load(port, f"/api/v1/events/{event_id}/checkins", bodies[:200], headers, 4)  # warm-up
-    finally:
-        pass
-    stop(proc)
-    # Warm-up scans changed the database: reload so the verification is exact. The paced phase
-    # gets registrations of its own (after the first args.registrations).
-    event_id, tokens, bearer = load(url, args.registrations + args.pace_scans)
-    paced_tokens, tokens = tokens[args.registrations:], tokens[:args.registrations]
-    items = plan(tokens, args.scans, args.dup, args.invalid, "http://127.0.0.1:5000", random.Random(args.seed))
-    paced_items = (plan(paced_tokens, args.pace_scans, args.dup, args.invalid, "http://127.0.0.1:5000",
-                        random.Random(args.seed + 1)) if args.pace_scans else [])
-    headers["Authorization"] = f"Bearer {bearer}"
+def _bodies(items):
+    return [{"code": code, "scan_id": sid, "device": "bench", "method": "qr"} for sid, code in items]
 
-    def to_bodies(scan_items):
-        return [{"code": code, "scan_id": sid, "device": "bench", "method": "qr"} for sid, code in scan_items]
+
+def bench_one(label: str, url: str, args, tmpdir: str, server_env: dict) -> dict:
+    """Door pace and saturated load on the app, the floor's saturated load; prints and returns
+    the figures."""
+    t0 = time.time()
+    event_id, tokens, bearer = load(url, args.registrations + args.pace_scans)
+    print(f"  {label}: loaded {len(tokens)} registrations in {time.time() - t0:.1f} s; "
+          f"load average {os.getloadavg()[0]:.2f}")
+    paced_tokens, tokens = tokens[args.registrations:], tokens[:args.registrations]
+    base = "http://127.0.0.1:5000"
+    items = plan(tokens, args.scans, args.dup, args.invalid, base, random.Random(args.seed))
+    paced_items = (plan(paced_tokens, args.pace_scans, args.dup, args.invalid, base,
+                        random.Random(args.seed + 1)) if args.pace_scans else [])
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {bearer}"}
     path = f"/api/v1/events/{event_id}/checkins"
-    proc = start_gunicorn("app:create_app()", port, {"DATABASE_URL": url, "RATELIMIT_ENABLED": "0"}, args)
-    try:
-        run_load(port, "/healthz", [{}] * 50, {}, 4)
-        paced = (run_load(port, path, to_bodies(paced_items), headers, args.concurrency, args.pace)
+    port = free_port()
+    proc = start_gunicorn("app:create_app()", port, {"DATABASE_URL": url, "RATELIMIT_ENABLED": "0",
+                                                     **server_env})
+    try:  # door pace first: right after the start, as at a door when the server came up
+        paced = (run_load(port, path, _bodies(paced_items), headers, args.concurrency, args.pace)
                  if paced_items else None)
-        seconds, lat, answers, errors = run_load(port, path, to_bodies(items), headers, args.concurrency)
+        seconds, lat, answers, errors = run_load(port, path, _bodies(items), headers, args.concurrency)
     finally:
         stop(proc)
+    out = {"dropped": len(errors) + (len(paced[3]) if paced else 0)}
     if paced:
-        errors = paced[3] + errors
-    if errors:
-        print(f"  {len(errors)} transport errors, first: {errors[0]}")
-    paced_stats = (summary(f"app, door pace ({args.concurrency} x 1 scan / {args.pace:g} s)", paced[0], paced[1])
-                   if paced else None)
-    app_stats = summary("app, saturated", seconds, lat)
+        out["pace"] = summary(f"app, door pace ({args.concurrency} x 1 scan / {args.pace:g} s)",
+                              paced[0], paced[1])
+    out["app"] = summary("app, saturated", seconds, lat)
     verify(url, event_id, paced_items + items, (paced[2] if paced else []) + answers)
 
-    floor_url = url
-    if url.startswith("sqlite:///"):
-        floor_url = f"sqlite:///{os.path.join(tmpdir, 'floor.db')}"
+    floor_url = url if not url.startswith("sqlite:///") else f"sqlite:///{os.path.join(tmpdir, 'floor.db')}"
+    if floor_url.startswith("sqlite:///") and os.path.exists(floor_url[len("sqlite:///"):]):
+        os.remove(floor_url[len("sqlite:///"):])
+    floor_env = {"FLOOR_DATABASE_URL": floor_url, "PYTHONPATH": os.path.join(ROOT, "bench")}
     subprocess.run([sys.executable, "-c", "import floor_app"], cwd=os.path.join(ROOT, "bench"),
-                   env={**os.environ, "FLOOR_DATABASE_URL": floor_url, "FLOOR_INIT": "1"}, check=True)
-    proc = start_gunicorn("floor_app:app", port, {"FLOOR_DATABASE_URL": floor_url,
-                                                  "CHDIR": os.path.join(ROOT, "bench")}, args)
+                   env={**os.environ, **floor_env, "FLOOR_INIT": "1"}, check=True)
+    if not floor_url.startswith("sqlite"):
+        _truncate_floor(floor_url)
+    proc = start_gunicorn("floor_app:app", port, {**floor_env, **server_env})
     try:
-        run_load(port, "/scan", [{"scan_id": str(uuid.uuid4())} for _ in range(200)],
-                 {"Content-Type": "application/json"}, 4)
-        seconds, lat, _answers, _errors = run_load(
+        seconds, lat, _answers, floor_errors = run_load(
             port, "/scan", [{"scan_id": sid} for sid, _c in items], {"Content-Type": "application/json"},
             args.concurrency)
     finally:
         stop(proc)
-    floor_stats = summary("floor, saturated", seconds, lat)
-    ratio = app_stats["throughput"] / floor_stats["throughput"]
-    verdict_ratio = "OK" if ratio >= 0.5 else "BELOW TARGET"
-    print(f"  ratio app/floor throughput {ratio:.2f} (target >= 0.5: {verdict_ratio})")
-    if paced_stats:
-        verdict_p99 = "OK" if paced_stats["p99_ms"] < 50 else "ABOVE TARGET"
-        print(f"  app p99 at door pace {paced_stats['p99_ms']} ms (target < 50 ms: {verdict_p99}); "
-              f"saturated p99 {app_stats['p99_ms']} ms (floor {floor_stats['p99_ms']} ms): with 32 "
-              f"requests always in flight, latency = 32 / throughput (Little's law)")
-    return app_stats, floor_stats
+    out["floor"] = summary("floor, saturated", seconds, lat)
+    out["floor_dropped"] = len(floor_errors)
+    out["ratio"] = out["app"]["throughput"] / out["floor"]["throughput"]
+    print(f"  ratio app/floor throughput {out['ratio']:.2f} (target >= 0.5: "
+          f"{'OK' if out['ratio'] >= 0.5 else 'BELOW TARGET'}); dropped: app {out['dropped']}, "
+          f"floor {out['floor_dropped']}")
+    if paced:
+        p99 = out["pace"]["p99_ms"]
+        print(f"  app p99 at door pace {p99} ms (target < 50 ms: {'OK' if p99 < 50 else 'ABOVE TARGET'})")
+    return out
+
+
+def _truncate_floor(url: str) -> None:
+    import psycopg
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as c:
+        c.execute("TRUNCATE floor_scan")
 
 
 def main(argv=None) -> None:
@@ -258,35 +249,45 @@ def main(argv=None) -> None:
     parser.add_argument("--pg-db", default="bench", help="database created on --pg (dropped first)")
     parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL")
     parser.add_argument("--registrations", type=int, default=10000)
-    parser.add_argument("--scans", type=int, default=10000)
+    parser.add_argument("--scans", type=int, default=8000, help="saturated phase (about 10 s)")
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=1, help=">1 uses gthread workers")
-    parser.add_argument("--access-log", choices=("app", "gunicorn", "off"), default="gunicorn",
-                        help="one access line per request written by gunicorn for both apps "
-                             "(default: production's logging, gunicorn.conf.py), by the app "
-                             "itself with the floor writing none, or by neither")
+    parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: gunicorn.conf.py's)")
+    parser.add_argument("--matrix", action="store_true",
+                        help="compare worker class, threads, recycling (MATRIX) on each database")
+    parser.add_argument("--only", help="--matrix: only these settings (names, comma-separated)")
     parser.add_argument("--pace", type=float, default=0.5,
-                        help="door-pace phase: each client sends one scan every PACE seconds "
-                             "(default %(default)s s: faster than a person can step up, be "
-                             "scanned and read the result)")
-    parser.add_argument("--pace-scans", type=int, default=960,
-                        help="scans in the door-pace phase (0 skips it; default %(default)s)")
+                        help="door-pace phase: each client sends one scan every PACE seconds")
+    parser.add_argument("--pace-scans", type=int, default=640,
+                        help="scans in the door-pace phase (0 skips it; 640 = 10 s at 32 x 0.5 s)")
     parser.add_argument("--dup", type=float, default=0.20, help="share of duplicate scans")
     parser.add_argument("--invalid", type=float, default=0.03, help="share of invalid codes")
     parser.add_argument("--seed", type=int, default=20261128)
     args = parser.parse_args(argv)
     tmpdir = tempfile.mkdtemp(prefix="bench-checkin-")
-    print(f"bench/checkin.py: {args.scans} scans, {args.concurrency} clients, gunicorn "
-          f"{args.workers} workers x {args.threads} thread(s), access log: {args.access_log}, "
-          f"{os.cpu_count()} CPUs")
+    base_env = {"WEB_CONCURRENCY": str(args.workers)} if args.workers else {}
+    settings = MATRIX if args.matrix else [("gunicorn.conf.py as shipped", {})]
+    if args.only:
+        settings = [s for s in settings if s[0] in args.only.split(",")]
+    databases = [] if args.no_sqlite else [("SQLite", lambda: f"sqlite:///{os.path.join(tmpdir, 'bench.db')}")]
+    if args.pg:
+        databases.append(("PostgreSQL", lambda: pg_database(args.pg, args.pg_db)))
+    print(f"bench/checkin.py: {args.scans} scans, {args.concurrency} clients, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.2f}")
+    rows = []
     try:
-        if not args.no_sqlite:
-            bench_one("SQLite", f"sqlite:///{os.path.join(tmpdir, 'bench.db')}", args, tmpdir)
-        if args.pg:
-            bench_one("PostgreSQL", pg_database(args.pg, args.pg_db), args, tmpdir)
+        for db_label, make_url in databases:
+            for name, env in settings:
+                print(f"== {db_label}, {name}")
+                out = bench_one(name, make_url(), args, tmpdir, {**base_env, **env})
+                rows.append((db_label, name, out))
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
+    print("\n| database | settings | door pace p99 | app req/s | floor req/s | ratio | dropped (app/floor) |")
+    print("|---|---|---|---|---|---|---|")
+    for db_label, name, out in rows:
+        pace = f"{out['pace']['p99_ms']} ms" if "pace" in out else "-"
+        print(f"| {db_label} | {name} | {pace} | {out['app']['throughput']} | "
+              f"{out['floor']['throughput']} | {out['ratio']:.2f} | {out['dropped']}/{out['floor_dropped']} |")
 
 
 if __name__ == "__main__":

@@ -90,7 +90,7 @@ def start_gunicorn(url: str, port: int, log) -> subprocess.Popen:
     proc = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "app:create_app()"],
                             cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
     import requests
-    deadline = time.time() + 30
+    deadline = time.time() + 120  # a busy machine takes a while to import the app
     while time.time() < deadline:
         try:
             if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
@@ -100,7 +100,7 @@ def start_gunicorn(url: str, port: int, log) -> subprocess.Popen:
         if proc.poll() is not None:
             raise SystemExit(f"gunicorn exited with {proc.returncode}; see its log")
         time.sleep(0.1)
-    raise SystemExit("gunicorn did not become healthy in 30 s")
+    raise SystemExit("gunicorn did not become healthy in 120 s")
 
 
 def group_pids(pgid: int) -> list[int]:

@@ -7,26 +7,28 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 
 from flask import Flask, jsonify, request
 
 URL = os.environ["FLOOR_DATABASE_URL"]  # sqlite:///path or postgresql+psycopg://...
 app = Flask(__name__)
-_conn = None
+_local = threading.local()  # one connection per thread (gthread workers run several)
 
 
 def _connect():
-    global _conn
-    if _conn is None:
+    conn = getattr(_local, "conn", None)
+    if conn is None:
         if URL.startswith("sqlite:///"):
-            _conn = sqlite3.connect(URL[len("sqlite:///"):], timeout=15, isolation_level=None)
-            _conn.execute("PRAGMA journal_mode=WAL")
-            _conn.execute("PRAGMA synchronous=NORMAL")
+            conn = sqlite3.connect(URL[len("sqlite:///"):], timeout=15, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
         else:
             import psycopg
-            _conn = psycopg.connect(URL.replace("postgresql+psycopg://", "postgresql://"),
-                                    autocommit=True)
-    return _conn
+            conn = psycopg.connect(URL.replace("postgresql+psycopg://", "postgresql://"),
+                                   autocommit=True)
+        _local.conn = conn
+    return conn
 
 
 def init_schema() -> None:

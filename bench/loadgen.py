@@ -64,7 +64,7 @@ def run_load(port: int, path: str, bodies: list[dict], headers: dict, concurrenc
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         for i in indexes(k):
             data = json.dumps(bodies[i])
-            for attempt in range(3):
+            for _attempt in range(3):
                 t0 = time.perf_counter()
                 try:
                     conn.request("POST", path, body=data, headers=headers)
@@ -76,10 +76,11 @@ def run_load(port: int, path: str, bodies: list[dict], headers: dict, concurrenc
                         conn.close()
                     break
                 except (ConnectionError, http.client.HTTPException, OSError) as exc:
+                    # A request sent and never answered (e.g. a kept-alive connection closed
+                    # by a recycled worker): counted, then sent again on a new connection.
                     conn.close()
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                    if attempt == 2:
-                        errors.append(repr(exc))
+                    errors.append(repr(exc))
         conn.close()
 
     threads = [threading.Thread(target=client, args=(k,)) for k in range(concurrency)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 import audit
@@ -63,9 +63,14 @@ def can_scan(user, event_id: int) -> bool:
                              .where(DoorStaffGrant.event_id == event_id)) is not None
 
 
-def scannable_event(user, event_id: int) -> Event:
-    """The event, if `user` may scan it; else EventNotFound / NoScanAccess."""
-    event = db.session.get(Event, event_id) if 0 < event_id < 2**31 else None
+_EVENT = select(Event.id, Event.kind).where(Event.id == bindparam("event_id"))
+
+
+def scannable_event(user, event_id: int):
+    """The event's (id, kind) if `user` may scan it; else EventNotFound / NoScanAccess. A Core
+    read: it runs on every scan, and an ORM load costs more than the check-in itself."""
+    event = (db.session.connection().execute(_EVENT, {"event_id": event_id}).first()
+             if 0 < event_id < 2**31 else None)
     if event is None:
         raise EventNotFound()
     if not can_scan(user, event.id):
