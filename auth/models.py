@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, update
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, false, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -56,6 +56,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set by an admin reset (auth.services.admin_reset_password), cleared by set_password: the
+    # person must choose their own password before anything else (auth.guards).
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     kecamatan = relationship("Kecamatan")
     relawan = relationship("Relawan", back_populates="user", uselist=False)
@@ -76,6 +79,7 @@ class User(UserMixin, db.Model):
         """Store the password's hash; every existing login of the account ends with the old one."""
         # scrypt by default; tests set a cheap PASSWORD_HASH_METHOD to stay fast.
         self.password_hash = generate_password_hash(password, method=password_hash_method())
+        self.must_change_password = False
         if self.id is not None:
             revoke_sessions(self.id)
 
@@ -119,6 +123,24 @@ def revoke_sessions(user_id: int) -> None:
     db.session.execute(
         update(UserSession).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
         .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
+
+
+class PasswordReset(db.Model):
+    """One "Lupa kata sandi" request: a 6-digit code sent by WhatsApp or a link sent by email.
+    Only a keyed hash of the secret is kept (auth.recovery); single use, 15 minutes, 5 tries."""
+
+    __tablename__ = "password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(10))  # "whatsapp" (code) or "email" (link)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user = relationship("User")
 
 
 class ApiToken(db.Model):
