@@ -48,11 +48,43 @@ TEMPLATES: dict[str, MessageTemplate] = {t.name: t for t in (
               "kami kabari bila kursi tersedia.{% endif %}\n\n"
               "Kegiatan : {{ event_title }}\nWaktu    : {{ starts_at|wib }}\nTempat   : {{ venue }}\n\n"
               "Tiket dan kode QR Anda: {{ ticket_url }}\n"
+              "{% if confirmed and channel == 'email' %}Kode QR tiket terlampir (tiket-qr.png).\n{% endif %}"
               "{% if confirmed %}Tunjukkan kode QR di pintu masuk, juga bisa tanpa internet.\n{% endif %}"
               "\n{{ org_unit }}"),
         wa_name="tiket_kegiatan",
         wa_params=("{{ name }}", "{{ event_title }}", "{{ starts_at|wib }}", "{{ venue }}",
                    "{{ ticket_url }}")),
+    MessageTemplate(
+        name="waitlist_promoted", label="Kursi tersedia untuk peserta daftar tunggu",
+        subject="Kursi tersedia: {{ event_title }}",
+        body=("Yth. {{ name }},\n\nKabar baik: kursi tersedia dan pendaftaran Anda dari daftar tunggu "
+              "kini TERKONFIRMASI.\n\n"
+              "Kegiatan : {{ event_title }}\nWaktu    : {{ starts_at|wib }}\nTempat   : {{ venue }}\n\n"
+              "Tiket dan kode QR Anda: {{ ticket_url }}\n"
+              "{% if channel == 'email' %}Kode QR tiket terlampir (tiket-qr.png).\n{% endif %}"
+              "Tunjukkan kode QR di pintu masuk, juga bisa tanpa internet.\n\n{{ org_unit }}"),
+        wa_name="kursi_tersedia",
+        wa_params=("{{ name }}", "{{ event_title }}", "{{ starts_at|wib }}", "{{ venue }}",
+                   "{{ ticket_url }}")),
+    MessageTemplate(
+        name="registration_cancelled", label="Pendaftaran dibatalkan",
+        subject="Pendaftaran dibatalkan: {{ event_title }}",
+        body=("Yth. {{ name }},\n\nPendaftaran Anda pada kegiatan \"{{ event_title }}\" "
+              "({{ starts_at|wib }}) telah DIBATALKAN{% if by_staff %} oleh panitia{% endif %}. "
+              "Tiket Anda tidak berlaku lagi.\n\n"
+              "Bila ini keliru, hubungi panitia atau daftar lagi selama pendaftaran dibuka: "
+              "{{ event_url }}\n\n{{ org_unit }}"),
+        wa_name="pendaftaran_dibatalkan",
+        wa_params=("{{ name }}", "{{ event_title }}", "{{ starts_at|wib }}", "{{ event_url }}")),
+    MessageTemplate(
+        name="certificate_issued", label="Sertifikat terbit",
+        subject="Sertifikat: {{ title }}",
+        body=("Yth. {{ name }},\n\nSertifikat {{ role }} Anda untuk \"{{ title }}\" ({{ date_text }}) "
+              "telah terbit dengan nomor {{ number }}.\n\n"
+              "{% if download_url %}Unduh (masuk ke akun Anda): {{ download_url }}\n{% endif %}"
+              "Cek keaslian sertifikat: {{ verify_url }}\n\n{{ org_unit }}"),
+        wa_name="sertifikat_terbit",
+        wa_params=("{{ name }}", "{{ title }}", "{{ number }}", "{{ verify_url }}")),
     MessageTemplate(
         name="reminder", label="Pengingat sehari sebelum kegiatan",
         subject="Pengingat: {{ event_title }}",
@@ -73,6 +105,22 @@ TEMPLATES: dict[str, MessageTemplate] = {t.name: t for t in (
               "Informasi: {{ ticket_url }}\n\n{{ org_unit }}"),
         wa_name="kegiatan_dibatalkan",
         wa_params=("{{ name }}", "{{ event_title }}", "{{ starts_at|wib }}", "{{ reason }}")),
+    MessageTemplate(
+        name="password_reset_code", label="Kode lupa kata sandi (WhatsApp)",
+        subject="Kode pemulihan kata sandi",
+        body=("Kode pemulihan kata sandi Anda: {{ code }}\n\n"
+              "Berlaku {{ minutes }} menit dan hanya sekali pakai. Jangan berikan kode ini kepada "
+              "siapa pun, termasuk petugas.\nBila Anda tidak meminta kode ini, abaikan pesan ini.\n\n"
+              "{{ org_unit }}"),
+        wa_name="kode_pemulihan_sandi", wa_params=("{{ code }}",)),
+    MessageTemplate(
+        name="password_reset_link", label="Tautan lupa kata sandi (email)",
+        subject="Atur ulang kata sandi {{ org_unit }}",
+        body=("Yth. {{ name }},\n\nKami menerima permintaan mengatur ulang kata sandi akun Anda.\n"
+              "Buka tautan berikut untuk memilih kata sandi baru:\n{{ link }}\n\n"
+              "Tautan berlaku {{ minutes }} menit dan hanya sekali pakai.\n"
+              "Bila Anda tidak memintanya, abaikan email ini; kata sandi Anda tidak berubah.\n\n"
+              "{{ org_unit }}")),
     MessageTemplate(
         name="test", label="Pesan uji pengaturan pengiriman",
         subject="Pesan uji {{ org_unit }}",
