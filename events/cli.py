@@ -14,25 +14,21 @@ events_cli = AppGroup("events", help="Kegiatan.")
               help="Kegiatan yang mulai dalam sekian jam ke depan.")
 @click.option("--dry-run", is_flag=True, help="Hanya tampilkan siapa yang akan dikirimi.")
 def remind(hours, dry_run):
-    """Email the day-before reminder (with the ticket QR) once per confirmed registration.
-    Run it hourly (cron / systemd timer)."""
+    """Queue the day-before reminder (WhatsApp, or email with the ticket QR) once per confirmed
+    registration; the outbox worker sends it. Run it hourly (cron / systemd timer)."""
     from events.services import reminders
-    from events.services.mail import mail_enabled
 
     if dry_run:
         regs = reminders.due(hours=hours)
         for reg in regs:
             click.echo(f"{reg.event.title} ({reg.event.starts_at:%Y-%m-%d %H:%M} UTC): {reg.display_name}")
-        click.echo(f"{len(regs)} pengingat akan dikirim; "
-                   f"{reminders.count_without_email(hours=hours)} peserta tanpa email.")
+        click.echo(f"{len(regs)} pengingat akan diantrekan; "
+                   f"{reminders.count_unreachable(hours=hours)} peserta tanpa nomor HP dan email.")
         return
-    if not mail_enabled():
-        raise click.ClickException("Email belum dikonfigurasi (MAIL_SERVER); tidak ada yang dikirim.")
-    run = reminders.send_due(hours=hours)
-    click.echo(f"{len(run.sent)} pengingat terkirim, {len(run.failed)} gagal (dicoba lagi pada "
-               f"putaran berikutnya), {run.no_email} peserta tanpa email.")
-    if run.failed:
-        raise SystemExit(1)
+    run = reminders.queue_due(hours=hours)
+    db.session.commit()
+    click.echo(f"{len(run.queued)} pengingat masuk antrean pesan (dikirim oleh 'outbox work'), "
+               f"{run.unreachable} peserta tanpa nomor HP dan email.")
 
 
 @training_cli.command("recompute")

@@ -7,7 +7,6 @@ from events import bp
 from events.forms import ActionForm, CancelEventForm, EventForm
 from events.models import Event, EventStatus, Registration, RegistrationStatus
 from events.services import events as event_service
-from events.services.mail import mail_enabled, send_cancellation, send_ticket
 from events.viewutil import (
     apply_errors,
     event_data,
@@ -42,7 +41,7 @@ def manage():
         query = query.where(Event.kind == kind)
     page = paginate(query, per_page=25)
     return render_template("events/manage.html", page=page, status=status, kind=kind,
-                           staff=is_staff(), mail_on=mail_enabled(), now=now)
+                           staff=is_staff(), now=now)
 
 
 def _event_form(event=None):
@@ -89,10 +88,8 @@ def edit(event_id: int):
         else:
             flash("Perubahan kegiatan disimpan.", "success")
             if promoted:
-                flash(f"{len(promoted)} orang dari daftar tunggu mendapat kursi.", "info")
-                if mail_enabled():
-                    for reg in promoted:
-                        send_ticket(reg)
+                flash(f"{len(promoted)} orang dari daftar tunggu mendapat kursi; tiket mereka "
+                      "masuk antrean pesan.", "info")
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template("events/event_form.html", form=form, event=event), (
         422 if request.method == "POST" else 200)
@@ -117,7 +114,7 @@ def publish(event_id: int):
 @bp.route("/kelola/kegiatan/<int:event_id>/batalkan", methods=["GET", "POST"])
 @staff_required
 def cancel(event_id: int):
-    """Cancel an event with a reason shown to every registrant (and emailed when SMTP is on)."""
+    """Cancel an event with a reason shown to every registrant and sent through the outbox."""
     event = db.get_or_404(Event, event_id)
     form = CancelEventForm()
     if form.validate_on_submit():
@@ -128,9 +125,8 @@ def cancel(event_id: int):
             db.session.rollback()
             apply_errors(form, exc)
         else:
-            sent = send_cancellation(notify) if mail_enabled() else 0
-            flash(f"Kegiatan dibatalkan. {len(notify)} pendaftar melihat pemberitahuan di tiket mereka"
-                  + (f"; {sent} email terkirim." if mail_enabled() else " (email nonaktif)."), "success")
+            flash(f"Kegiatan dibatalkan. {len(notify)} pendaftar melihat pemberitahuan di tiket "
+                  "mereka dan dikirimi pesan (antrean pesan).", "success")
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template("events/cancel.html", form=form, event=event), (
         422 if request.method == "POST" else 200)

@@ -14,7 +14,6 @@ from events.forms import (
 from events.models import Event, Registration, TrainingProgram
 from events.services import imports
 from events.services import registration as reg_service
-from events.services.mail import mail_enabled, send_ticket
 from events.services.programs import cancel_enrollment, enroll_relawan, enrollment_for
 from events.services.tickets import find_registration
 from events.viewutil import current_relawan, kelurahan_choices, refuse, visible_event_or_404
@@ -56,8 +55,6 @@ def register(event_id: int):
     except reg_service.RegistrationError as exc:
         refuse(exc)
         return redirect(back)
-    if mail_enabled():
-        send_ticket(reg)
     flash(*_outcome_message(reg))
     return redirect(url_for("events.ticket", token=reg.token))
 
@@ -88,8 +85,6 @@ def register_guest(event_id: int):
                 db.session.rollback()
                 form.form_errors.append(exc.message)
             else:
-                if mail_enabled():
-                    send_ticket(reg)
                 flash(*_outcome_message(reg))
                 return redirect(url_for("events.ticket", token=reg.token))
     return render_template("events/guest_form.html", form=form, event=event), (
@@ -159,9 +154,6 @@ def cancel_registration(token: str):
     else:
         flash("Pendaftaran dibatalkan." + (" Kursi Anda diberikan kepada peserta daftar tunggu berikutnya."
                                            if promoted else ""), "success")
-        if mail_enabled():
-            for p in promoted:
-                send_ticket(p)
     return redirect(safe_next(request.form.get("next")) or url_for("events.ticket", token=token))
 
 

@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from timeutil import utcnow
@@ -41,6 +41,8 @@ class Message(db.Model):
     __table_args__ = (
         # The worker's claim: due queued rows and stale sending rows, oldest first.
         Index("ix_message_status_next_attempt_at", "status", "next_attempt_at"),
+        # "Has this registration been sent its ticket?" (events.services.notices)
+        Index("ix_message_cause", "cause_type", "cause_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,7 +70,11 @@ class Message(db.Model):
     cause_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     cause_type: Mapped[str] = mapped_column(String(40), default="system")
     cause_id: Mapped[str | None] = mapped_column(String(40))
-    broadcast_id: Mapped[int | None] = mapped_column(Integer)  # broadcasts come later (issue 12)
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcast.id", ondelete="SET NULL"), index=True)
+    # A broadcast message's "stop these messages" link: {BASE_URL}/berhenti/<token> (random,
+    # never the address itself; messaging/optouts.py).
+    opt_out_token: Mapped[str | None] = mapped_column(String(43), unique=True)
     resend_of_id: Mapped[int | None] = mapped_column(ForeignKey("message.id", ondelete="SET NULL"))
 
     @property
@@ -78,3 +84,42 @@ class Message(db.Model):
     @property
     def channel_label(self) -> str:
         return CHANNEL_LABELS.get(self.channel, self.channel)
+
+
+class Broadcast(db.Model):
+    """A text written once to a segment (messaging/broadcasts.py); one Message per recipient
+    carries its broadcast_id. The counts are those of the preview the author confirmed."""
+
+    __tablename__ = "broadcast"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    segment: Mapped[dict] = mapped_column(JSON)  # broadcasts.Segment.as_data()
+    segment_label: Mapped[str] = mapped_column(String(300))  # as described when it was sent
+    # The kecamatan the segment lies inside (None: the whole city); a koordinator sees only theirs.
+    kecamatan_kode: Mapped[str | None] = mapped_column(ForeignKey("kecamatan.kode"), index=True)
+    subject: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    # The confirm page's one-time key: a double click on "Kirim" sends one broadcast, not two.
+    request_key: Mapped[str] = mapped_column(String(43), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    recipients_total: Mapped[int] = mapped_column(Integer, default=0)  # messages written
+    whatsapp_count: Mapped[int] = mapped_column(Integer, default=0)
+    email_count: Mapped[int] = mapped_column(Integer, default=0)
+    unreachable_count: Mapped[int] = mapped_column(Integer, default=0)  # no phone or email
+    opted_out_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    author = relationship("User")
+
+
+class BroadcastOptOut(db.Model):
+    """A phone number (E.164) or email address (lower case) that asked for no more broadcasts.
+    Kept per address, so it covers guests without an account; tickets and codes still go."""
+
+    __tablename__ = "broadcast_opt_out"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(254), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The broadcast message whose link was used.
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id", ondelete="SET NULL"))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 
 from extensions import db
 from helpers.errors import DomainError
@@ -74,7 +74,8 @@ def enqueue(recipient: Recipient, template: str, context: dict, *, cause="system
 
     `cause` is the object that caused it (a Registration, ...) or a word ("system"); `by` the
     user who acted. `attachment` names what the worker renders at send time ("ticket_qr:<token>").
-    Returns None when the person has no phone number or email on file."""
+    Returns None when the person has no phone number or email on file. Templates see the chosen
+    `channel`; attachments travel by email only (a WhatsApp text carries the link instead)."""
     route = preferred_channel(recipient)
     if channel is not None:
         address = recipient.phone if channel == Channel.WHATSAPP else recipient.email
@@ -82,12 +83,14 @@ def enqueue(recipient: Recipient, template: str, context: dict, *, cause="system
     if route is None:
         return None
     chosen, address = route
-    ctx = {"name": recipient.name, "org_unit": current_app.config["ORG_UNIT"], **context}
+    ctx = {"name": recipient.name, "org_unit": current_app.config["ORG_UNIT"], "channel": chosen,
+           **context}
     rendered = texts.render(template, ctx, wa_templates=(
         chosen == Channel.WHATSAPP and bool(current_app.config.get("WHATSAPP_TEMPLATES"))))
     message = Message(channel=chosen, recipient=address, template=template,
                       subject=rendered.subject if chosen == Channel.EMAIL else None,
-                      body=rendered.body, wa_template=rendered.wa_template, attachment=attachment,
+                      body=rendered.body, wa_template=rendered.wa_template,
+                      attachment=attachment if chosen == Channel.EMAIL else None,
                       attempts=0, next_attempt_at=utcnow(), **_cause_fields(cause, by),
                       **_initial_state(chosen))
     db.session.add(message)
@@ -109,6 +112,21 @@ def resend(message: Message, by) -> Message:
     db.session.add(copy)
     db.session.flush()
     return copy
+
+
+# A message in one of these states reaches (or is on its way to) its recipient.
+REACHING = (MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT)
+
+
+def reaching_message_exists(cause_type: str, cause_id, templates: tuple[str, ...]):
+    """SQL EXISTS: a message of one of `templates` caused by the `cause_type` object whose id is
+    `cause_id` (a column or a value) is queued, being sent or sent. Unsendable and failed
+    messages do not count: the person has not received them."""
+    return (select(Message.id)
+            .where(Message.cause_type == cause_type,
+                   Message.cause_id == cast(cause_id, String),
+                   Message.template.in_(templates), Message.status.in_(REACHING))
+            .exists())
 
 
 # WhatsApp delivery statuses in the order they happen; "failed" can come at any time.

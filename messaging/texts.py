@@ -121,6 +121,14 @@ TEMPLATES: dict[str, MessageTemplate] = {t.name: t for t in (
               "Tautan berlaku {{ minutes }} menit dan hanya sekali pakai.\n"
               "Bila Anda tidak memintanya, abaikan email ini; kata sandi Anda tidak berubah.\n\n"
               "{{ org_unit }}")),
+    # A broadcast (messaging/broadcasts.py): free text only, as its words are not pre-approved by
+    # WhatsApp; every one carries the opt-out link (messaging/optouts.py).
+    MessageTemplate(
+        name="broadcast", label="Siaran panitia",
+        subject="{{ subject }}",
+        body=("Yth. {{ name }},\n\n{{ text }}\n\n{{ org_unit }}\n\n"
+              "Tidak ingin menerima siaran lagi? Berhenti di sini: {{ opt_out_url }}\n"
+              "(Tiket dan kode Anda sendiri tetap dikirim.)")),
     MessageTemplate(
         name="test", label="Pesan uji pengaturan pengiriman",
         subject="Pesan uji {{ org_unit }}",

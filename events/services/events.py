@@ -14,6 +14,7 @@ from events.models import (
     Registration,
     RegistrationStatus,
 )
+from events.services import notices
 from events.services.registration import promote_waitlist
 from extensions import db
 from helpers.errors import DomainError
@@ -140,7 +141,8 @@ def publish_event(event: Event, by_user=None) -> None:
 
 
 def cancel_event(event: Event, reason: str, by_user=None) -> list[Registration]:
-    """Cancel: registrants see the reason on their ticket and home pages. Returns who to notify."""
+    """Cancel: registrants see the reason on their ticket and home pages and are sent it through
+    the outbox. Returns the registrants."""
     if event.status == EventStatus.CANCELLED:
         raise EventError(fields={"reason": "Kegiatan ini sudah dibatalkan."})
     if event.status == EventStatus.FINISHED:
@@ -153,8 +155,10 @@ def cancel_event(event: Event, reason: str, by_user=None) -> list[Registration]:
     event.cancelled_at = utcnow()
     audit.record("event_cancel", event, user=by_user, details={"reason": reason})
     db.session.flush()
-    return list(db.session.scalars(select(Registration).where(
+    registrants = list(db.session.scalars(select(Registration).where(
         Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED)))
+    notices.send_event_cancelled(event, registrants, by=by_user)
+    return registrants
 
 
 def registration_counts(event_id: int) -> dict[str, int]:

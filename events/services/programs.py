@@ -159,7 +159,7 @@ def cancel_enrollment(enrollment: ProgramEnrollment, by_user=None) -> None:
         Registration.status != RegistrationStatus.CANCELLED))
     for reg in regs:
         if reg.event.starts_at > now and reg.check_in is None:
-            cancel_registration(reg, by_user)
+            cancel_registration(reg, by_user, notify=False)  # no message per session
     db.session.flush()
 
 

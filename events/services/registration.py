@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 import audit
 from auth.models import is_staff_role
 from events.models import Event, EventStatus, Registration, RegistrationStatus
+from events.services import notices
 from extensions import db
 from helpers.errors import DomainError
 from relawan.models import Relawan, RelawanStatus
@@ -23,6 +24,10 @@ from timeutil import utcnow
 BLOCKED_STATUSES = {RelawanStatus.DITOLAK, RelawanStatus.NONAKTIF}
 # Training (program sessions) is for verified relawan: a calon is screened by panitia first.
 PROGRAM_ELIGIBLE = {RelawanStatus.TERVERIFIKASI, RelawanStatus.DALAM_PELATIHAN, RelawanStatus.AKTIF}
+# Registrations that queue their ticket at once. Not "program" (one enrollment registers every
+# session: a ticket each would flood the phone), "import" (panitia send invitees their tickets
+# with "Kirim tiket") or "walk_in" (the person is already in the room).
+TICKET_ON_REGISTER = {"self", "guest"}
 
 
 class RegistrationError(DomainError):
@@ -160,6 +165,8 @@ def register_relawan(event: Event, relawan: Relawan, *, source: str = "self",
             status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED,
             token=new_token(), created_at=utcnow()), duplicate_message=AlreadyRegistered.default)
     _refresh_seats(event)
+    if source in TICKET_ON_REGISTER:
+        notices.send_ticket(reg)
     return reg
 
 
@@ -188,6 +195,8 @@ def register_guest(event: Event, *, name: str, instansi: str | None, jabatan: st
             status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED,
             **fields), duplicate_message=message)
     _refresh_seats(event)
+    if source in TICKET_ON_REGISTER:
+        notices.send_ticket(reg)
     return reg
 
 
@@ -215,7 +224,8 @@ def register_walk_in(event: Event, relawan: Relawan) -> Registration:
 
 
 def promote_waitlist(event: Event) -> list[Registration]:
-    """Give free seats to the waitlist in order (created_at, id). Returns those promoted."""
+    """Give free seats to the waitlist in order (created_at, id) and queue each promoted person's
+    ticket. Returns those promoted."""
     promoted = []
     while True:
         query = (select(Registration)
@@ -231,6 +241,7 @@ def promote_waitlist(event: Event) -> list[Registration]:
         db.session.flush()
         promoted.append(candidate)
     _refresh_seats(event)
+    notices.send_promoted(promoted)
     return promoted
 
 
@@ -258,8 +269,9 @@ def may_cancel(reg: Registration, by_user) -> bool:
     return reg.relawan is not None and reg.relawan.user_id == by_user.id
 
 
-def cancel_registration(reg: Registration, by_user=None) -> list[Registration]:
-    """Cancel a registration (see may_cancel; only before the event ends) and audit it; a freed
+def cancel_registration(reg: Registration, by_user=None, *, notify: bool = True) -> list[Registration]:
+    """Cancel a registration (see may_cancel; only before the event ends), audit it and queue a
+    message to the registrant (not with `notify` off: leaving a program sends no message per session); a freed
     seat goes to the first on the waitlist (same transaction). by_user None: the anonymous
     holder of the ticket link."""
     if not may_cancel(reg, by_user):
@@ -271,13 +283,15 @@ def cancel_registration(reg: Registration, by_user=None) -> list[Registration]:
     if reg.check_in is not None:
         raise RegistrationError("Peserta sudah hadir (check-in), pendaftaran tidak dapat dibatalkan.")
     was_confirmed = reg.status == RegistrationStatus.CONFIRMED
+    by_staff = by_user is not None and is_staff_role(by_user.role)
     reg.status = RegistrationStatus.CANCELLED
     reg.cancelled_at = utcnow()
     db.session.flush()
     audit.record("registration_cancel", reg, user=by_user,
                  details={"event_id": reg.event_id, "was": "confirmed" if was_confirmed else "waitlisted",
-                          "by": "holder" if by_user is None or not is_staff_role(by_user.role)
-                          else "staff"})
+                          "by": "staff" if by_staff else "holder"})
+    if notify:
+        notices.send_cancelled(reg, by=by_user, by_staff=by_staff)
     if not was_confirmed:
         return []
     _release_seat(reg.event_id)

@@ -26,6 +26,7 @@ from events.models import (
     RegistrationStatus,
     Speaker,
 )
+from events.services import notices
 from events.signatories import Signatory, dinas_head
 from events.training.models import Certificate
 from events.training.progress import progress, session_hours
@@ -114,6 +115,7 @@ def _add_numbered(cert: Certificate, role: str) -> Certificate:
         db.session.rollback()
         raise CertificateNumberTaken() from None
     audit.record("certificate_issued", cert, details={"number": cert.number, "role": role})
+    notices.send_certificate(cert)
     db.session.flush()
     return cert
 
