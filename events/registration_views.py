@@ -3,6 +3,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from auth import limits
 from auth.models import Role
 from events import bp
 from events.forms import (
@@ -17,7 +18,7 @@ from events.services import registration as reg_service
 from events.services.programs import cancel_enrollment, enroll_relawan, enrollment_for
 from events.services.tickets import find_registration
 from events.viewutil import current_relawan, kelurahan_choices, refuse, visible_event_or_404
-from extensions import db, limiter
+from extensions import db
 from helpers.access import staff_required
 from helpers.security import safe_next
 from relawan.validators import InvalidEmail, normalize_email
@@ -60,7 +61,7 @@ def register(event_id: int):
 
 
 @bp.route("/kegiatan/<int:event_id>/daftar-tamu", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])  # venues share one NAT address
+@limits.per_person("phone", "email")  # failures per person; a hall of 300 fits one address
 def register_guest(event_id: int):
     """Guests (no account) register with name, instansi/jabatan and phone."""
     event = visible_event_or_404(event_id)
