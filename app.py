@@ -131,6 +131,8 @@ def register_error_pages(app: Flask) -> None:
         def handle(err):
             if code == 500:
                 db.session.rollback()  # Flask has already logged the traceback
+            if code == 429 and getattr(err, "response", None) is not None:
+                return err.response  # a limit's own page (on_breach, e.g. auth.views._account_locked)
             message = messages[code]
             if code == 400 and getattr(err, "description", "") and "CSRF" in str(err.description):
                 message = "Sesi formulir kedaluwarsa atau tidak valid. Muat ulang halaman lalu coba lagi."

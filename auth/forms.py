@@ -1,9 +1,9 @@
 """Forms for login, password change and admin user management."""
-from helpers.forms import CleanForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from auth.models import ROLE_LABELS
+from helpers.forms import CleanForm
 from relawan.forms import PhoneField
 
 ROLE_CHOICES = [(str(r), label) for r, label in ROLE_LABELS.items()]
@@ -37,3 +37,29 @@ class UserForm(CleanForm):
     password = PasswordField("Kata sandi awal", validators=[
         Optional(), Length(max=128, message="Kata sandi maksimal 128 karakter.")])
     active = BooleanField("Akun aktif", default=True)
+
+
+def _new_password_fields():
+    # Length and strength: auth.passwords.password_problems, asked by the service.
+    new = PasswordField("Kata sandi baru", validators=[
+        DataRequired("Isi kata sandi baru."), Length(max=128, message="Kata sandi maksimal 128 karakter.")])
+    confirm = PasswordField("Ulangi kata sandi baru", validators=[
+        DataRequired("Ulangi kata sandi baru."), EqualTo("new", message="Kata sandi tidak sama.")])
+    return new, confirm
+
+
+class ForgotPasswordForm(CleanForm):
+    identifier = StringField("Nomor HP atau email", validators=[
+        DataRequired("Isi nomor HP atau email akun Anda."), Length(max=254, message="Terlalu panjang.")])
+
+
+class ResetCodeForm(CleanForm):
+    identifier = StringField("Nomor HP", validators=[
+        DataRequired("Isi nomor HP akun Anda."), Length(max=254, message="Terlalu panjang.")])
+    code = StringField("Kode 6 angka dari WhatsApp", validators=[
+        DataRequired("Isi kode dari WhatsApp."), Length(max=12, message="Kode terdiri dari 6 angka.")])
+    new, confirm = _new_password_fields()
+
+
+class NewPasswordForm(CleanForm):
+    new, confirm = _new_password_fields()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
+from helpers import labels
 from timeutil import utcnow
 
 
@@ -32,12 +33,7 @@ def is_staff_role(role: str | None) -> bool:
     return role in STAFF_ROLES
 
 
-ROLE_LABELS = {
-    Role.ADMIN: "Admin DP3AKB",
-    Role.PANITIA: "Panitia",
-    Role.KOORDINATOR: "Koordinator PKK",
-    Role.RELAWAN: "Relawan",
-}
+ROLE_LABELS = labels.ROLE
 
 
 class User(UserMixin, db.Model):
@@ -96,7 +92,7 @@ class User(UserMixin, db.Model):
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(Role(self.role), self.role)
+        return labels.label("role", self.role)
 
 
 def password_hash_method() -> str:
@@ -134,7 +130,8 @@ class PasswordReset(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(10))  # "whatsapp" (code) or "email" (link)
-    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Not unique: two accounts may draw the same 6 digits; a link's 256-bit token finds its row.
+    secret_hash: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

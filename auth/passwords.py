@@ -45,7 +45,7 @@ class Person:
     email: str | None = None
 
     @classmethod
-    def of(cls, user: User) -> "Person":
+    def of(cls, user: User) -> Person:
         """The person behind an account (with the relawan's NIK when there is one)."""
         relawan = getattr(user, "relawan", None)
         return cls(name=user.name, phone=user.phone, email=user.email,

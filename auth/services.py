@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+import audit
 from auth.models import Role, User, revoke_sessions
 from auth.passwords import Person, password_problems, verify_login
 from extensions import db
@@ -54,6 +55,15 @@ def set_active(user: User, active: bool) -> None:
     user.active = active
     if not active:
         revoke_sessions(user.id)
+
+
+def admin_reset_password(user: User, password: str, by: User) -> None:
+    """An admin sets a temporary password (the caller checked it with password_problems): every
+    login of the account ends, the person must choose their own at next login (auth.guards),
+    and the reset is audited."""
+    user.set_password(password)
+    user.must_change_password = True
+    audit.record("password_reset_by_admin", user, user=by)
 
 
 def create_user(*, name: str, role: str, password: str, email: str | None = None,

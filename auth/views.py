@@ -1,37 +1,43 @@
 """Login, logout, password change and admin user management."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
 import audit
-from auth import bp
+from auth import bp, limits
 from auth.forms import ChangePasswordForm, LoginForm, UserForm
 from auth.models import READER_ROLES, Role, User
 from auth.passwords import Person, password_problems
-from auth.services import UserError, authenticate, create_user, login_throttle_key, set_active
+from auth.services import (
+    UserError,
+    admin_reset_password,
+    authenticate,
+    create_user,
+    login_throttle_key,
+    set_active,
+)
 from auth.sessions import end_session, renew_session, start_session
 from extensions import db, limiter
 from helpers.access import admin_required
 from helpers.paging import paginate
 from helpers.security import safe_next
 from relawan.models import Kecamatan
-from relawan.validators import InvalidEmail, InvalidPhone, normalize_email, normalize_phone
+from relawan.validators import InvalidEmail, normalize_email
 from timeutil import utcnow
-
-ACCOUNT_THROTTLED = ("Terlalu banyak percobaan masuk yang gagal untuk akun ini. Tunggu 15 menit "
-                     "lalu coba lagi, atau hubungi admin P2TP2A untuk memulihkan kata sandi Anda.")
-
-
-def _login_failed(_response) -> bool:
-    """Only a wrong password counts against the login limits (a success uses up nothing)."""
-    return bool(g.get("login_failed"))
 
 
 def _account_key() -> str:
     """One account attacked from many addresses shares one counter (unknown ones too)."""
     return login_throttle_key(request.form.get("identifier", ""))
+
+
+def _account_locked(_limit):
+    """A locked account is told how to recover: the login page with the "Lupa kata sandi" way."""
+    form = LoginForm()
+    form.form_errors.append(limits.ACCOUNT_LOCKED)
+    return make_response(render_template("auth/login.html", form=form, locked=True), 429)
 
 
 def home_for(user: User) -> str:
@@ -49,9 +55,9 @@ def _endpoints():
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"], deduct_when=_login_failed)
-@limiter.limit("10 per 15 minutes; 100 per day", key_func=_account_key, methods=["POST"],
-               deduct_when=_login_failed, error_message=ACCOUNT_THROTTLED)
+@limiter.limit(limits.LOGIN_PER_ADDRESS, methods=["POST"], deduct_when=limits.refused)
+@limiter.limit(limits.LOGIN_PER_ACCOUNT, key_func=_account_key, methods=["POST"],
+               deduct_when=limits.refused, on_breach=_account_locked)
 def login():
     """Log in with email or phone number and password."""
     if current_user.is_authenticated:
@@ -65,7 +71,6 @@ def login():
             audit.record("login", user, user=user)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")) or home_for(user))
-        g.login_failed = True
         audit.record("login_failed", user=None,
                      details={"identifier": (form.identifier.data or "")[:60]})
         db.session.commit()
@@ -187,7 +192,7 @@ def user_edit(user_id: int):
         user.kecamatan_kode = (form.kecamatan_kode.data or None) if user.role == Role.KOORDINATOR else None
         set_active(user, form.active.data)
         if form.password.data:
-            user.set_password(form.password.data)  # ends every login of the account
+            admin_reset_password(user, form.password.data, by=current_user)  # audited, forced change
         new = {"role": user.role, "kecamatan": user.kecamatan_kode, "active": user.active}
         if old != new:
             audit.record("user_role_changed", user, details={"from": old, "to": new})

@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from auth import limits
 from auth.passwords import WeakPassword
 from auth.sessions import start_session
-from extensions import db, limiter
+from extensions import db
 from relawan import bp, screening, selfservice, services  # noqa: F401  (their routes register on bp)
 from relawan.choices import kelurahan_codes, kelurahan_groups
 from relawan.consent import consent_text, current_version
@@ -19,7 +20,7 @@ def _after_login_url() -> str:
 
 
 @bp.route("/daftar", methods=["GET", "POST"])
-@limiter.limit("5 per minute; 30 per hour", methods=["POST"])
+@limits.per_person("phone", "nik", "email")  # failures per person; a hall of 300 fits one address
 def sign_up():
     """Public calon relawan sign-up (mobile first)."""
     if current_user.is_authenticated:

@@ -33,15 +33,16 @@ def upgrade():
         sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_password_reset_user_id_user'),
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_password_reset')),
-        sa.UniqueConstraint('secret_hash', name=op.f('uq_password_reset_secret_hash')),
     )
     with op.batch_alter_table('password_reset', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_password_reset_secret_hash'), ['secret_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_password_reset_user_id'), ['user_id'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('password_reset', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_password_reset_user_id'))
+        batch_op.drop_index(batch_op.f('ix_password_reset_secret_hash'))
     op.drop_table('password_reset')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_column('must_change_password')

@@ -124,7 +124,7 @@ def test_one_account_attacked_from_many_addresses_is_throttled(limited, make_use
     assert blocked.status_code == 429
     html = blocked.get_data(as_text=True)
     assert "Terlalu banyak percobaan masuk yang gagal untuk akun ini" in html
-    assert "memulihkan kata sandi" in html
+    assert "Lupa kata sandi" in html and 'href="/lupa-kata-sandi"' in html  # told how to recover
     other = make_user(Role.PANITIA)
     assert _attempt(limited, other.email, PASSWORD, "10.0.1.2").status_code == 302  # others unaffected
     with limited.app_context():
