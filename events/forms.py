@@ -180,3 +180,10 @@ class ImportConfirmForm(CleanForm):
 
 class ActionForm(CleanForm):
     """A POST button (CSRF only)."""
+
+
+class LostTicketForm(CleanForm):
+    """"Tiket hilang?": the phone number or email given at registration."""
+
+    identifier = StringField("Nomor HP atau email yang dipakai saat mendaftar", validators=[
+        DataRequired("Isi nomor HP atau email."), Length(max=254)])

@@ -7,6 +7,7 @@ from events import bp
 from events.forms import ActionForm, CancelEventForm, EventForm
 from events.models import Event, EventStatus, Registration, RegistrationStatus
 from events.services import events as event_service
+from events.services import notices
 from events.viewutil import (
     apply_errors,
     event_data,
@@ -18,8 +19,12 @@ from events.viewutil import (
 from extensions import db
 from helpers.access import readers_required, scope_kecamatan, staff_required
 from helpers.paging import paginate
+from helpers.security import safe_next
 from relawan.models import Kelurahan, Relawan
 from timeutil import utcnow
+
+SOURCE_LABELS = {"self": "mandiri", "guest": "tamu", "import": "undangan", "walk_in": "walk-in",
+                 "program": "program"}
 
 
 @bp.get("/kelola/kegiatan")
@@ -138,11 +143,14 @@ def registrations(event_id: int):
     """Registrants of an event (koordinator: read-only, only their kecamatan)."""
     event = db.get_or_404(Event, event_id)
     status = request.args.get("status", "")
+    source = request.args.get("sumber", "")
     q = (request.args.get("q") or "").strip()
     query = (select(Registration).outerjoin(Relawan, Registration.relawan_id == Relawan.id)
              .where(Registration.event_id == event.id))
     if status in {s.value for s in RegistrationStatus}:
         query = query.where(Registration.status == status)
+    if source in SOURCE_LABELS:
+        query = query.where(Registration.source == source)
     if q:
         like = f"%{q.lower()}%"
         query = query.where(or_(func.lower(Relawan.full_name).like(like),
@@ -156,5 +164,42 @@ def registrations(event_id: int):
     query = query.order_by(Registration.status, Registration.created_at, Registration.id)
     page = paginate(query, per_page=50)
     counts = event_service.registration_counts(event.id)
+    staff = is_staff()
+    # Staff reach each person: the wa.me link (their own number as its target) and whether
+    # a ticket message is on its way; the list itself keeps showing the masked number.
+    wa_links = {r.id: notices.wa_me_link(r) for r in page.items} if staff else {}
     return render_template("events/registrations.html", event=event, page=page, counts=counts,
-                           status=status, q=q, staff=is_staff(), scope=scope, action_form=ActionForm())
+                           status=status, source=source, sources=SOURCE_LABELS, q=q, staff=staff,
+                           scope=scope, action_form=ActionForm(), wa_links=wa_links,
+                           ticket_sent=notices.reached_ids([r.id for r in page.items]) if staff else set(),
+                           invitees_waiting=notices.count_invitees_without_ticket(event) if staff else 0)
+
+
+@bp.post("/kelola/peserta/<int:registration_id>/kirim-tiket")
+@staff_required
+def send_ticket(registration_id: int):
+    """Panitia's "Kirim tiket": the ticket goes to the person's own phone or email (outbox, audited)."""
+    reg = db.get_or_404(Registration, registration_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        message = notices.send_ticket_by_staff(reg, current_user)
+        db.session.commit()
+        flash(f"Tiket {reg.display_name} masuk antrean pesan ({message.channel_label}).", "success")
+    except notices.TicketNotSent as exc:
+        refuse(exc)
+    return redirect(safe_next(request.form.get("next"))
+                    or url_for("events.registrations", event_id=reg.event_id))
+
+
+@bp.post("/kelola/kegiatan/<int:event_id>/undangan/kirim-tiket")
+@staff_required
+def send_invitee_tickets(event_id: int):
+    """"Kirim tiket ke semua": every invitee not yet sent a ticket gets it (outbox, audited)."""
+    event = db.get_or_404(Event, event_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    queued = notices.send_invitee_tickets(event, current_user)
+    db.session.commit()
+    flash(f"{queued} tiket undangan masuk antrean pesan.", "success")
+    return redirect(url_for("events.registrations", event_id=event.id, sumber="import"))

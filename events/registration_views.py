@@ -5,23 +5,25 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from auth import limits
 from auth.models import Role
+from auth.services import normalize_identifier
 from events import bp
 from events.forms import (
     ActionForm,
     GuestRegistrationForm,
     ImportConfirmForm,
     ImportForm,
+    LostTicketForm,
 )
 from events.models import Event, Registration, TrainingProgram
-from events.services import imports
+from events.services import imports, notices
 from events.services import registration as reg_service
 from events.services.programs import cancel_enrollment, enroll_relawan, enrollment_for
 from events.services.tickets import find_registration
 from events.viewutil import current_relawan, kelurahan_choices, refuse, visible_event_or_404
-from extensions import db
+from extensions import db, limiter
 from helpers.access import staff_required
 from helpers.security import safe_next
-from relawan.validators import InvalidEmail, normalize_email
+from relawan.validators import InvalidEmail, InvalidPhone, normalize_email
 
 
 def _outcome_message(reg: Registration) -> tuple[str, str]:
@@ -89,6 +91,39 @@ def register_guest(event_id: int):
                 flash(*_outcome_message(reg))
                 return redirect(url_for("events.ticket", token=reg.token))
     return render_template("events/guest_form.html", form=form, event=event), (
+        422 if request.method == "POST" else 200)
+
+
+LOST_TICKET_ANSWER = ("Jika data Anda terdaftar pada kegiatan ini, tiket dikirim ke nomor WhatsApp atau "
+                      "email tersebut dalam beberapa menit. Tidak ada yang ditampilkan di layar ini.")
+LOST_TICKET_THROTTLED = ("Terlalu banyak permintaan kirim ulang tiket untuk nomor atau email ini. "
+                         "Tunggu 15 menit, atau minta bantuan panitia di meja registrasi.")
+
+
+def _lost_ticket_key() -> str:
+    """Requests for one phone or email share one counter, however it is typed."""
+    return "tiket:" + normalize_identifier(request.form.get("identifier", ""))[:254]
+
+
+@bp.route("/kegiatan/<int:event_id>/tiket-hilang", methods=["GET", "POST"])
+@limiter.limit("60 per hour", methods=["POST"])  # one venue address serves a whole hall
+@limiter.limit("3 per 15 minutes; 10 per day", key_func=_lost_ticket_key, methods=["POST"],
+               error_message=LOST_TICKET_THROTTLED)
+def lost_ticket(event_id: int):
+    """"Tiket hilang?": the ticket goes to the phone or email on file, never to the screen; the
+    answer is the same whether or not that phone or email is registered."""
+    event = visible_event_or_404(event_id)
+    form = LostTicketForm()
+    if form.validate_on_submit():
+        try:
+            notices.resend_ticket(event, form.identifier.data)
+            db.session.commit()
+        except (InvalidPhone, InvalidEmail) as exc:
+            form.identifier.errors = [exc.message]
+        else:
+            flash(LOST_TICKET_ANSWER, "info")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/lost_ticket.html", form=form, event=event), (
         422 if request.method == "POST" else 200)
 
 
@@ -184,8 +219,9 @@ def import_invitees(event_id: int):
             error = exc.message
         else:
             flash(f"{len(preview.rows)} undangan diimpor: {counts.get('confirmed', 0)} terdaftar, "
-                  f"{counts.get('waitlisted', 0)} daftar tunggu.", "success")
-            return redirect(url_for("events.registrations", event_id=event.id))
+                  f"{counts.get('waitlisted', 0)} daftar tunggu. Kirim tiket mereka dari daftar ini.",
+                  "success")
+            return redirect(url_for("events.registrations", event_id=event.id, sumber="import"))
     elif form.validate_on_submit():
         try:
             text = imports.decode(form.file.data.read())

@@ -73,6 +73,7 @@ EXPECTATIONS: dict[str, dict] = {
     "events.programs": PUBLIC,
     "events.program_detail": PUBLIC,
     "events.register_guest": {"GET": PUBLIC, "POST": same(OK)},
+    "events.lost_ticket": {"GET": PUBLIC, "POST": same(OK)},
     # tickets: the token is the credential (guests have no account)
     "events.ticket": PUBLIC,
     "events.ticket_png": PUBLIC,
@@ -95,6 +96,8 @@ EXPECTATIONS: dict[str, dict] = {
     "events.agenda": {"GET": STAFF, "POST": STAFF_WRITE},
     "events.agenda_delete": STAFF_WRITE,
     "events.import_invitees": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.send_ticket": STAFF_WRITE,
+    "events.send_invitee_tickets": STAFF_WRITE,
     "events.door_staff": {"GET": STAFF, "POST": STAFF_WRITE},
     "events.door_staff_revoke": STAFF_WRITE,
     "events.badge_pdf": STAFF,
@@ -162,4 +165,12 @@ EXPECTATIONS: dict[str, dict] = {
     "messaging.message_templates": ADMIN,
     "messaging.whatsapp_verify": same(403),
     "messaging.whatsapp_statuses": same(403),
+    # broadcasts (issue 12.7): readers write and read them, a koordinator only inside their
+    # kecamatan (the fixture broadcast is to Kasemen relawan); the opt-out link is public
+    "messaging.broadcasts_index": READERS,
+    "messaging.broadcast_compose": {"GET": READERS, "POST": roles(LOGIN, 403, 403, OK, OK, OK, OK)},
+    "messaging.broadcast_send": roles(LOGIN, 403, 403, OK, OK, OK, OK),
+    "messaging.broadcast_detail": READERS_SCOPED_A,
+    "messaging.opt_out": PUBLIC,
+    "messaging.opt_out_confirm": PUBLIC,
 }

@@ -11,15 +11,18 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
+import audit
 from auth.models import User
 from events.models import Event, Registration, RegistrationStatus, Speaker
 from events.services.tickets import ticket_url, whatsapp_text
 from extensions import db
+from helpers.errors import DomainError
 from messaging.models import Channel, Message
 from messaging.services import Recipient, enqueue, reaching_message_exists
 from relawan.models import Relawan
+from relawan.validators import normalize_email, normalize_phone
 
 # Messages that carry a registration's ticket link (and, by email, its QR).
 TICKET_TEMPLATES = ("ticket", "waitlist_promoted")
@@ -117,14 +120,47 @@ def reached_ids(registration_ids: list[int]) -> set[int]:
         Registration.id.in_(registration_ids), ticket_reached())))
 
 
-def invitees_without_ticket(event: Event) -> list[Registration]:
-    """Invitees (imported, not cancelled) of `event` who have not been sent their ticket."""
-    return list(db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id,
-                                   Registration.source == "import",
-                                   Registration.status != RegistrationStatus.CANCELLED,
-                                   ~ticket_reached())
-        .order_by(Registration.created_at, Registration.id)))
+def _invitees_without_ticket(event: Event):
+    return select(Registration).where(Registration.event_id == event.id,
+                                      Registration.source == "import",
+                                      Registration.status != RegistrationStatus.CANCELLED,
+                                      ~ticket_reached())
+
+
+def count_invitees_without_ticket(event: Event) -> int:
+    """How many invitees (imported, not cancelled) of `event` have not been sent their ticket."""
+    query = _invitees_without_ticket(event).with_only_columns(Registration.id)
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+class TicketNotSent(DomainError):
+    code = "ticket_not_sent"
+    kind = "conflict"
+    default = "Tiket tidak dapat dikirim."
+
+
+def send_ticket_by_staff(reg: Registration, by) -> Message:
+    """Panitia's "Kirim tiket": queue the ticket to the registrant's own phone or email, audited.
+    A cancelled registration or one without any address is refused (TicketNotSent)."""
+    if reg.status == RegistrationStatus.CANCELLED:
+        raise TicketNotSent("Pendaftaran ini sudah dibatalkan; tiketnya tidak berlaku.")
+    message = send_ticket(reg, by=by)
+    if message is None:
+        raise TicketNotSent("Peserta ini tidak punya nomor HP atau email; berikan tiket lewat tautan.")
+    audit.record("ticket_send", reg, user=by, details={"event_id": reg.event_id,
+                                                       "channel": message.channel})
+    return message
+
+
+def send_invitee_tickets(event: Event, by) -> int:
+    """"Kirim tiket ke semua": queue the ticket of every invitee who has not been sent one (one
+    audit entry with the count). Returns how many were queued."""
+    queued = 0
+    for reg in db.session.scalars(_invitees_without_ticket(event)
+                                  .order_by(Registration.created_at, Registration.id)):
+        queued += send_ticket(reg, by=by) is not None
+    audit.record("ticket_send_invitees", event, user=by, rows=queued)
+    return queued
 
 
 def wa_me_link(reg: Registration) -> str | None:
@@ -150,10 +186,18 @@ def registrations_on_file(event: Event, identifier: str) -> list[Registration]:
                or_(guest, account))))
 
 
-def resend_ticket(event: Event, identifier: str) -> int:
+def contact(raw: str) -> str:
+    """What a person typed as their phone or email, as records keep it (E.164 / lower-case);
+    InvalidPhone or InvalidEmail (Indonesian messages) when it is neither."""
+    raw = (raw or "").strip()
+    return normalize_email(raw) if "@" in raw else normalize_phone(raw)
+
+
+def resend_ticket(event: Event, raw_identifier: str) -> int:
     """"Tiket hilang?": queue the ticket of each live registration of `event` whose phone or email
-    on file is `identifier` (already normalised), by the channel of what was typed (a number by
-    WhatsApp, an address by email). Returns how many were queued; the page never says it."""
+    on file is the one typed, by the channel of what was typed (a number by WhatsApp, an address
+    by email), never to another address. Returns how many were queued; the page never says it."""
+    identifier = contact(raw_identifier)
     channel = Channel.EMAIL.value if "@" in identifier else Channel.WHATSAPP.value
     return sum(send_ticket(reg, channel=channel) is not None
                for reg in registrations_on_file(event, identifier))
