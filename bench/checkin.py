@@ -114,7 +114,10 @@ def start_gunicorn(app_spec: str, port: int, env: dict) -> subprocess.Popen:
     """`gunicorn -c gunicorn.conf.py APP` from the project directory, as `make serve` runs it."""
     cmd = [os.path.join(ROOT, ".venv", "bin", "gunicorn"), "-c", "gunicorn.conf.py", app_spec]
     log = open(os.path.join(tempfile.gettempdir(), f"bench-gunicorn-{port}.log"), "ab")  # noqa: SIM115 - lives as long as gunicorn
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+    # No rate limits in a load test (gunicorn.conf.py refuses per-process limits with several
+    # workers otherwise); the bind address is the one setting the bench always makes.
+    env = {**os.environ, "RATELIMIT_ENABLED": "0", **env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env,
                             start_new_session=True, stdout=log, stderr=log)
     deadline = time.time() + 120  # a busy machine takes a while to import the app
     while time.time() < deadline:
