@@ -25,6 +25,7 @@ NAV = [
     ("ops.index", "Privasi & retensi", {Role.ADMIN}),
     ("letterhead.settings", "Kop surat", {Role.ADMIN}),
     ("messaging.outbox", "Pesan", {Role.ADMIN}),
+    ("messaging.broadcasts_index", "Siaran", READER_ROLES),
 ]
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 import audit
 from auth.models import User
 from extensions import db
+from messaging import optouts
 from relawan.consent import consent_text
 from relawan.models import Relawan
 from relawan.services import RelawanError, label
@@ -93,6 +94,9 @@ def export_data(relawan: Relawan) -> dict:
             for h in relawan.history],
         "registrations": _registrations(relawan.id),
         "certificates": _certificates(relawan.id),
+        "broadcast_opt_outs": [
+            {"address": o.address, "at": _iso(o.created_at)}
+            for o in optouts.opt_outs_of([user.phone, user.email] if user else [])],
     }
     audit.record("relawan_data_exported", relawan, rows=1)
     return data
@@ -124,6 +128,7 @@ def anonymise(relawan: Relawan, by_user: User) -> None:
     relawan.anonymized_at = utcnow()
     user = relawan.user
     if user is not None:
+        optouts.forget([user.phone, user.email])
         user.name, user.email, user.phone, user.active = name, None, None, False
         user.set_password(secrets.token_urlsafe(32))
     from events.training import Certificate

@@ -120,7 +120,19 @@ def build_targets(users: dict[str, User], relawan_a: Relawan, relawan_b: Relawan
     token = ApiToken(user_id=users["panitia"].id, name="HP pintu", token_hash=secrets.token_hex(32), prefix="p2t_x")
     db.session.add_all([check_in, grant, cert, token])
     db.session.flush()
-    return {"event_id": event.id, "program_id": program.id, "speaker_id": speaker.id, "item_id": item.id,
+    # A broadcast to Kasemen relawan (the koordinator of Kasemen may open it) with one message.
+    from messaging.models import Broadcast, Message
+    broadcast = Broadcast(author_id=users["panitia"].id, segment={"kind": "relawan", "kecamatan": KASEMEN},
+                          segment_label="Relawan, kecamatan Kasemen", kecamatan_kode=KASEMEN, subject="Rapat",
+                          body="Rapat relawan", request_key=secrets.token_urlsafe(24))
+    db.session.add(broadcast)
+    db.session.flush()
+    message = Message(channel="email", recipient="siti@contoh.id", template="broadcast", body="Rapat relawan",
+                      broadcast_id=broadcast.id, opt_out_token=secrets.token_urlsafe(16))
+    db.session.add(message)
+    db.session.flush()
+    return {"broadcast_id": broadcast.id, "opt_out_token": message.opt_out_token,
+            "event_id": event.id, "program_id": program.id, "speaker_id": speaker.id, "item_id": item.id,
             "registration_id": reg_a.id, "token": reg_a.token, "token_b": reg_b.token,
             "relawan_id": relawan_a.id, "user_id": victim.id, "checkin_id": check_in.id, "grant_id": grant.id,
             "cert_id": cert.id, "code": cert.code, "token_id": token.id}
