@@ -44,14 +44,16 @@ class BroadcastForm(CleanForm):
         self.kegiatan.choices = [("", "Pilih kegiatan")] + [
             (str(e.id), f"{e.title} ({e.starts_at:%d-%m-%Y})") for e in events]
         kecamatan = db.session.scalars(select(Kecamatan).order_by(Kecamatan.nama)).all()
+        names = {k.kode: k.nama for k in kecamatan}
         kelurahan = db.session.scalars(select(Kelurahan).order_by(Kelurahan.nama)).all()
         if scope:  # a koordinator chooses only inside their own kecamatan
             kecamatan = [k for k in kecamatan if k.kode == scope]
             kelurahan = [k for k in kelurahan if k.kecamatan_kode == scope]
         self.kecamatan.choices = ([] if scope else [("", "Semua kecamatan")]) + [
             (k.kode, k.nama) for k in kecamatan]
-        self.kelurahan.choices = [("", "Semua kelurahan")] + [
-            (k.kode, k.nama) for k in kelurahan]
+        self.kelurahan.choices = [("", "Semua kelurahan")] + [  # names repeat; say where
+            (k.kode, k.nama if scope else f"{k.nama} (Kec. {names.get(k.kecamatan_kode, '-')})")
+            for k in kelurahan]
 
     def validate_kegiatan(self, field):
         if self.jenis.data == SegmentKind.EVENT and not field.data:
@@ -60,6 +62,10 @@ class BroadcastForm(CleanForm):
     def validate_kelompok(self, field):
         if self.jenis.data == SegmentKind.EVENT and not field.data:
             raise ValidationError("Pilih kelompok peserta.")
+
+    def text(self) -> str:
+        """The message text with the browser's CRLF line breaks made plain newlines."""
+        return self.pesan.data.replace("\r\n", "\n").strip()
 
     def segment(self) -> Segment:
         """The chosen segment (before the koordinator's scope: broadcasts.scoped applies it)."""

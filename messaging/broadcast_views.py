@@ -81,11 +81,12 @@ def broadcast_send():
         return _compose_page(form, 422)
     try:
         segment = broadcasts.scoped(form.segment(), scope_kecamatan())
-        broadcast = broadcasts.send(segment, form.judul.data.strip(), form.pesan.data.strip(),
+        broadcast = broadcasts.send(segment, form.judul.data.strip(), form.text(),
                                     by=current_user, request_key=form.request_key.data,
                                     expected=form.expected_total())
-    except broadcasts.RecipientsChanged as err:
-        return _confirm_page(form, err.plan, form.request_key.data, 409, warning=err.message)
+    except broadcasts.PlanRefused as err:
+        return _confirm_page(form, err.plan, form.request_key.data, err.http_status,
+                             warning=err.message)
     except broadcasts.AlreadySent as err:
         flash(err.message, "warning")
         if err.broadcast_id is None:

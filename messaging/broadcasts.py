@@ -52,7 +52,15 @@ class OutsideScope(DomainError):
     default = "Anda hanya dapat mengirim siaran kepada orang di kecamatan Anda."
 
 
-class RecipientsChanged(DomainError):
+class PlanRefused(DomainError):
+    """Sending is refused on the grounds of the plan, which comes along to be shown again."""
+
+    def __init__(self, plan: Plan):
+        super().__init__()
+        self.plan = plan
+
+
+class RecipientsChanged(PlanRefused):
     """The segment has a different number of recipients than the confirmed preview."""
 
     code = "recipients_changed"
@@ -60,9 +68,11 @@ class RecipientsChanged(DomainError):
     default = ("Jumlah penerima berubah sejak pratinjau. Periksa angka terbaru, lalu kirim lagi "
                "bila sudah sesuai.")
 
-    def __init__(self, plan: Plan):
-        super().__init__()
-        self.plan = plan
+
+class NoRecipients(PlanRefused):
+    code = "no_recipients"
+    kind = "invalid"
+    default = "Tidak ada penerima yang dapat dihubungi pada kelompok ini; siaran tidak dikirim."
 
 
 class AlreadySent(DomainError):
@@ -220,10 +230,13 @@ def send(segment: Segment, subject: str, text: str, *, by, request_key: str,
          expected: int | None = None) -> Broadcast:
     """Write the Broadcast and one outbox message per planned recipient, audited, in the caller's
     transaction. `expected` is the total the author confirmed: a different plan raises
-    RecipientsChanged; a reused `request_key` (a double submit) raises AlreadySent."""
+    RecipientsChanged, nobody to reach NoRecipients; a reused `request_key` (a double submit)
+    raises AlreadySent."""
     result = plan(segment)
     if expected is not None and expected != result.total:
         raise RecipientsChanged(result)
+    if not result.total:
+        raise NoRecipients(result)
     broadcast = Broadcast(
         author_id=getattr(by, "id", None), segment=segment.as_data(),
         segment_label=describe(segment), kecamatan_kode=segment.kecamatan_kode,

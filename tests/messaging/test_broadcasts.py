@@ -145,7 +145,8 @@ def test_preview_counts_equal_the_messages_written_and_the_send_is_audited(
     assert db.session.scalar(select(func.count(Broadcast.id))) == 1
 
 
-def test_a_segment_that_changed_since_the_preview_is_shown_again_not_sent(hall, login_as):
+def test_a_segment_that_changed_since_the_preview_or_is_empty_is_shown_again_not_sent(
+        hall, login_as, make_event):
     panitia = login_as(Role.PANITIA)
     form = {"jenis": "kegiatan", "kegiatan": str(hall.id), "kelompok": "semua",
             "judul": "Info", "pesan": "Halo"}
@@ -153,6 +154,9 @@ def test_a_segment_that_changed_since_the_preview_is_shown_again_not_sent(hall, 
         **form, "request_key": "k" * 32, "expected": "99"})
     assert resp.status_code == 409
     assert "Jumlah penerima berubah" in resp.get_data(as_text=True)
+    empty = panitia.post("/kelola/siaran/kirim", data={
+        **form, "kegiatan": str(make_event().id), "request_key": "e" * 32, "expected": "0"})
+    assert empty.status_code == 400 and "Tidak ada penerima" in empty.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Broadcast.id))) == 0
 
 
