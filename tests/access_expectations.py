@@ -56,6 +56,10 @@ EXPECTATIONS: dict[str, dict] = {
     # auth
     "auth.login": {"GET": ANON_ONLY, "POST": roles(200, 302, 302, 302, 302, 302, 302)},
     "auth.logout": same(302, anonymous=LOGIN),
+    # Lupa kata sandi (issue 12.4): for people who cannot log in; logged-in people are sent home.
+    "auth.forgot_password": {"GET": ANON_ONLY, "POST": roles(OK, 302, 302, 302, 302, 302, 302)},
+    "auth.reset_with_code": {"GET": ANON_ONLY, "POST": roles(OK, 302, 302, 302, 302, 302, 302)},
+    "auth.reset_with_link": {"GET": ANON_ONLY, "POST": roles(OK, 302, 302, 302, 302, 302, 302)},
     "auth.change_password": {"GET": LOGGED_IN, "POST": LOGGED_IN_WRITE},
     "auth.users": ADMIN,
     "auth.user_create": {"GET": ADMIN, "POST": ADMIN_WRITE},
@@ -173,4 +177,10 @@ EXPECTATIONS: dict[str, dict] = {
     "messaging.broadcast_detail": READERS_SCOPED_A,
     "messaging.opt_out": PUBLIC,
     "messaging.opt_out_confirm": PUBLIC,
+    # case statistics (issue 15.5): the page is public, the figures are admin's
+    "cases.statistics": PUBLIC,
+    "cases.manage": ADMIN,
+    "cases.add_year": {"GET": ADMIN, "POST": ADMIN_WRITE},
+    "cases.edit_year": {"GET": ADMIN, "POST": ADMIN_WRITE},
+    "cases.add_type": ADMIN_WRITE,
 }
