@@ -1,11 +1,9 @@
-"""Time helpers: the database stores naive UTC, people read WIB (Asia/Jakarta)."""
+"""Time helpers: the database stores naive UTC, people read WIB (Asia/Jakarta); helpers/formats.py
+prints them."""
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 WIB = ZoneInfo("Asia/Jakarta")
-HARI = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
-BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-         "September", "Oktober", "November", "Desember"]
 
 
 def utcnow() -> datetime:
@@ -36,16 +34,3 @@ def parse_iso_utc(value: str) -> datetime:
         dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
     return dt
 
-
-def format_wib(dt: datetime | None, fmt: str = "long") -> str:
-    """Indonesian display of a stored UTC time: long = 'Sabtu, 28 November 2026 09.00 WIB'."""
-    if dt is None:
-        return "-"
-    w = to_wib(dt)
-    if fmt == "time":
-        return w.strftime("%H.%M")
-    if fmt == "date":
-        return f"{w.day} {BULAN[w.month - 1]} {w.year}"
-    if fmt == "short":
-        return f"{w.day:02d}/{w.month:02d}/{w.year} {w:%H.%M}"
-    return f"{HARI[w.weekday()]}, {w.day} {BULAN[w.month - 1]} {w.year} {w:%H.%M} WIB"

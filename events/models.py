@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
+from helpers import labels
 from timeutil import utcnow
 
 
@@ -26,8 +27,7 @@ class EventKind(enum.StrEnum):
     RAKOR = "rakor"
 
 
-KIND_LABELS = {EventKind.SOSIALISASI: "Sosialisasi", EventKind.PELATIHAN: "Pelatihan",
-               EventKind.RAKOR: "Rapat koordinasi"}
+KIND_LABELS = labels.LABELS["event_kind"]
 
 
 class EventStatus(enum.StrEnum):
@@ -37,8 +37,7 @@ class EventStatus(enum.StrEnum):
     FINISHED = "finished"
 
 
-EVENT_STATUS_LABELS = {EventStatus.DRAFT: "Draf", EventStatus.PUBLISHED: "Terbit",
-                       EventStatus.CANCELLED: "Dibatalkan", EventStatus.FINISHED: "Selesai"}
+EVENT_STATUS_LABELS = labels.LABELS["event_status"]
 
 
 class TrainingProgram(db.Model):
@@ -52,6 +51,8 @@ class TrainingProgram(db.Model):
     # "all_required": every required session attended; "min_sessions": at least min_sessions.
     completion_rule: Mapped[str] = mapped_column(String(20), default="all_required")
     min_sessions: Mapped[int | None] = mapped_column(Integer)
+    # Months a certificate of this program stays valid (issue 15.3); None: it never expires.
+    valid_months: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default=EventStatus.DRAFT)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -67,7 +68,7 @@ class TrainingProgram(db.Model):
 
     @property
     def status_label(self) -> str:
-        return EVENT_STATUS_LABELS.get(EventStatus(self.status), self.status)
+        return labels.label("event_status", self.status)
 
 
 class ProgramEnrollment(db.Model):
@@ -82,6 +83,10 @@ class ProgramEnrollment(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="active")  # active | cancelled | completed
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A refresher (events/training/refresher.py) starts cycle 2, 3, ...: only sessions starting
+    # at or after cycle_started_at count towards it (None: the first cycle, every session).
+    cycle: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    cycle_started_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     program: Mapped[TrainingProgram] = relationship()
     relawan = relationship("Relawan")
@@ -134,7 +139,7 @@ class Event(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(EventKind(self.kind), self.kind)
+        return labels.label("event_kind", self.kind)
 
     @property
     def display_status(self) -> str:
@@ -146,7 +151,7 @@ class Event(db.Model):
 
     @property
     def status_label(self) -> str:
-        return EVENT_STATUS_LABELS.get(EventStatus(self.display_status), self.status)
+        return labels.label("event_status", self.display_status)
 
     @property
     def seats_left(self) -> int | None:
@@ -202,9 +207,7 @@ class RegistrationStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-REGISTRATION_STATUS_LABELS = {RegistrationStatus.CONFIRMED: "Terdaftar",
-                              RegistrationStatus.WAITLISTED: "Daftar tunggu",
-                              RegistrationStatus.CANCELLED: "Dibatalkan"}
+REGISTRATION_STATUS_LABELS = labels.LABELS["registration_status"]
 
 
 class Registration(db.Model):
@@ -275,4 +278,4 @@ class Registration(db.Model):
 
     @property
     def status_label(self) -> str:
-        return REGISTRATION_STATUS_LABELS.get(self.status, self.status)
+        return labels.label("registration_status", self.status)

@@ -1,12 +1,13 @@
-"""Jinja filters and globals: WIB times, masks, navigation by role."""
+"""Jinja filters and globals: labels of codes and Indonesian formats (helpers/labels.py,
+helpers/formats.py), masks, navigation by role."""
 from __future__ import annotations
 
 from flask import Flask, current_app, url_for
 from flask_login import current_user
 
 from auth.models import READER_ROLES, STAFF_ROLES, Role
+from helpers import formats, labels
 from relawan.models import mask_nik, mask_phone
-from timeutil import format_wib
 
 # (endpoint, label, roles or None for everyone logged in). Missing endpoints are skipped, so a
 # blueprint can add its pages without touching the base template.
@@ -25,6 +26,7 @@ NAV = [
     ("ops.index", "Privasi & retensi", {Role.ADMIN}),
     ("letterhead.settings", "Kop surat", {Role.ADMIN}),
     ("messaging.outbox", "Pesan", {Role.ADMIN}),
+    ("cases.manage", "Data kasus", {Role.ADMIN}),
     ("messaging.broadcasts_index", "Siaran", READER_ROLES),
 ]
 
@@ -60,7 +62,8 @@ def upcoming_registrations(relawan_id: int):
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters["wib"] = format_wib
+    app.jinja_env.filters.update(formats.FILTERS)
+    app.jinja_env.filters["label"] = lambda code, kind: labels.label(kind, code)
     app.jinja_env.filters["mask_nik"] = mask_nik
     app.jinja_env.filters["mask_phone"] = mask_phone
     app.jinja_env.filters["phone"] = phone_display

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
+from helpers import labels
 from timeutil import utcnow
 
 
@@ -24,14 +25,8 @@ class MessageStatus(enum.StrEnum):
     UNSENDABLE = "unsendable"  # no provider configured for the channel when it was written
 
 
-STATUS_LABELS = {
-    MessageStatus.QUEUED: "Antre",
-    MessageStatus.SENDING: "Sedang dikirim",
-    MessageStatus.SENT: "Terkirim",
-    MessageStatus.FAILED: "Gagal",
-    MessageStatus.UNSENDABLE: "Tidak dapat dikirim",
-}
-CHANNEL_LABELS = {Channel.WHATSAPP: "WhatsApp", Channel.EMAIL: "Email"}
+STATUS_LABELS = labels.LABELS["message_status"]
+CHANNEL_LABELS = labels.LABELS["channel"]
 
 
 class Message(db.Model):

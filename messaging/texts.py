@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from jinja2 import Environment, StrictUndefined
 
 from helpers.errors import DomainError
-from timeutil import format_wib
+from helpers.formats import format_wib
 
 # Plain text, not HTML: no autoescaping; a missing context value is an error, not an empty hole.
 _env = Environment(autoescape=False, undefined=StrictUndefined, trim_blocks=True,

@@ -6,9 +6,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from extensions import db
+from helpers.formats import format_wib
 from ops import backup as backup_mod
 from ops import retention
-from timeutil import format_wib
 
 audit_cli = AppGroup("audit", help="Log audit: retensi.")
 privacy_cli = AppGroup("privacy", help="Kewajiban UU PDP: anonimisasi data lewat masa retensi.")

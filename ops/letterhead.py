@@ -18,6 +18,7 @@ from PIL import Image, UnidentifiedImageError
 import audit
 from extensions import db
 from helpers.errors import DomainError
+from helpers.formats import format_filesize
 from ops.models import LetterheadEmblem
 from reports.pdf import Emblem
 from reports.pdf.kop import svg_drawing
@@ -41,10 +42,6 @@ class EmblemRefused(DomainError):
 
     def __init__(self, message: str):
         super().__init__(fields={"file": message})
-
-
-def _kb(n: int) -> str:
-    return f"{n / 1024:.0f} KB"
 
 
 def _check_png(data: bytes) -> None:
@@ -100,7 +97,8 @@ def check_emblem(data: bytes) -> str:
     if not data:
         raise EmblemRefused("Pilih berkas gambar PNG atau SVG.")
     if len(data) > max_bytes:
-        raise EmblemRefused(f"Berkas terlalu besar ({_kb(len(data))}); maksimal {_kb(max_bytes)}.")
+        raise EmblemRefused(f"Berkas terlalu besar ({format_filesize(len(data))}); "
+                            f"maksimal {format_filesize(max_bytes)}.")
     if data.startswith(_PNG_MAGIC):
         _check_png(data)
         return PNG

@@ -30,7 +30,7 @@ def _page(form: EmblemForm, status: int = 200):
     return render_template(
         "ops/letterhead.html", form=form, remove_form=RemoveForm(), cfg=cfg,
         emblem=db.session.get(LetterheadEmblem, 1), head=dinas_head(), chair=configured_chair(),
-        format_nip=format_nip, max_kb=cfg["EMBLEM_MAX_BYTES"] // 1024), status
+        format_nip=format_nip, max_size=cfg["EMBLEM_MAX_BYTES"]), status
 
 
 @bp.get("/")

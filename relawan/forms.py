@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from helpers import labels
 from helpers.forms import BAD_CHARS, CleanForm  # noqa: F401  (re-exported for relawan modules)
 from wtforms import (
     BooleanField,
@@ -41,27 +42,12 @@ from relawan.validators import (
     parse_nik,
 )
 
+GENDER_CHOICES = labels.choices("gender")
+EDUCATION_CHOICES = [("", "Pilih pendidikan terakhir"), *labels.choices("education")]
+ORGANISATION_CHOICES = [("", "Pilih organisasi"), *labels.choices("organisation")]
+EDUCATION_LABELS = labels.EDUCATION
+ORGANISATION_LABELS = labels.ORGANISATION
 
-GENDER_CHOICES = [("L", "Laki-laki"), ("P", "Perempuan")]
-EDUCATION_CHOICES = [("", "Pilih pendidikan terakhir"), ("sd", "SD/sederajat"),
-                     ("smp", "SMP/sederajat"), ("sma", "SMA/SMK/sederajat"), ("d3", "Diploma (D1-D3)"),
-                     ("s1", "S1/D4"), ("s2", "S2/S3"), ("lainnya", "Lainnya")]
-ORGANISATION_CHOICES = [("", "Pilih organisasi"), ("pkk", "PKK"), ("karang_taruna", "Karang Taruna"),
-                        ("kampus", "Kampus/Mahasiswa"), ("ormas", "Ormas/LSM"),
-                        ("tokoh", "Tokoh masyarakat"), ("lainnya", "Lainnya")]
-EDUCATION_LABELS = dict(EDUCATION_CHOICES[1:])
-ORGANISATION_LABELS = dict(ORGANISATION_CHOICES[1:])
-
-
-def organisation_text(code: str | None, detail: str | None = None) -> str:
-    """What paper and pages print for a relawan's organisation: the typed name when given,
-    else the label of the code ("karang_taruna" -> "Karang Taruna"); a code from older data
-    outside the list ("umum") is printed as words, never as the raw code."""
-    if detail:
-        return detail
-    if not code:
-        return ""
-    return ORGANISATION_LABELS.get(code) or code.replace("_", " ").title()
 MIN_AGE = 17
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
 from extensions import db
+from helpers import labels
 from timeutil import utcnow
 
 
@@ -61,14 +62,7 @@ def funnel_rank_of(status: str | None) -> int:
     return FUNNEL_RANK.get(status, 0)
 
 
-STATUS_LABELS = {
-    RelawanStatus.CALON: "Calon",
-    RelawanStatus.TERVERIFIKASI: "Terverifikasi",
-    RelawanStatus.DALAM_PELATIHAN: "Dalam pelatihan",
-    RelawanStatus.AKTIF: "Aktif",
-    RelawanStatus.DITOLAK: "Ditolak",
-    RelawanStatus.NONAKTIF: "Nonaktif",
-}
+STATUS_LABELS = labels.RELAWAN_STATUS
 
 
 class Relawan(db.Model):
@@ -130,7 +124,7 @@ class Relawan(db.Model):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(RelawanStatus(self.status), self.status)
+        return labels.label("relawan_status", self.status)
 
 
 class StatusChange(db.Model):

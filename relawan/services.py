@@ -18,8 +18,9 @@ import audit
 from auth.models import Role, User
 from auth.passwords import Person, WeakPassword, password_problems
 from extensions import db
+from helpers import labels
 from helpers.errors import DomainError
-from relawan.models import (STATUS_LABELS, Relawan, RelawanStatus, StatusChange, funnel_rank_of,
+from relawan.models import (Relawan, RelawanStatus, StatusChange, funnel_rank_of,
                             lifted_funnel_rank)
 from relawan.validators import InvalidNik, nik_mismatch_warnings, parse_nik
 from timeutil import utcnow
@@ -73,10 +74,7 @@ class DuplicateRelawan(RelawanError):
 
 def label(status: str) -> str:
     """Indonesian label of a status value."""
-    try:
-        return STATUS_LABELS[RelawanStatus(status)]
-    except ValueError:
-        return status
+    return labels.label("relawan_status", status)
 
 
 def allowed_transitions(status: str) -> tuple[str, ...]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from helpers.formats import format_number
+
 WIDTH = 360          # viewBox width; the SVG scales to the container (CSS width: 100%)
 LABEL_H = 15         # label line above the bar
 BAR_H = 14
@@ -17,10 +19,8 @@ VALUE_W = 48         # minimum room on the right for the value text
 
 
 def _fmt(n) -> str:
-    """1234 -> '1.234' (Indonesian thousands separator)."""
-    if isinstance(n, float):
-        return f"{n:.1f}".replace(".", ",")
-    return f"{n:,}".replace(",", ".")
+    """1234 -> '1.234', 81.5 -> '81,5' (helpers.formats)."""
+    return format_number(n, 1 if isinstance(n, float) else None)
 
 
 def _open(height: int, title: str, css: str) -> str:

@@ -16,6 +16,7 @@ from events.models import Event, ProgramEnrollment, Registration, RegistrationSt
 from events.training import LABELS as ATT_LABELS
 from events.training import Certificate, progress, status_for
 from extensions import db
+from helpers import formats
 from helpers.access import check_kecamatan_scope, readers_required, scope_kecamatan
 from relawan.models import STATUS_LABELS, Relawan, RelawanStatus
 from reports import (  # noqa: F401 (routes)
@@ -30,7 +31,7 @@ from reports import (  # noqa: F401 (routes)
 )
 from reports.event_report import event_summary
 from reports.filters import choices, forced_kecamatan, parse_filters
-from timeutil import to_wib, utcnow
+from timeutil import utcnow
 
 STATUS_SERIES = [(s.value, STATUS_LABELS[s]) for s in RelawanStatus]
 
@@ -55,7 +56,7 @@ def dashboard():
                          lambda: queries.least_reached(f, aktif=aktif, stale=stale))
     tot = queries.totals(f, kel_rows, months, no_kel)
     for e in events:
-        e.setdefault("date_short", to_wib(e["starts_at"]).strftime("%d/%m/%Y"))
+        e.setdefault("date_short", formats.format_date(e["starts_at"], "short"))
     chart = {
         "kecamatan": charts.stacked([(k["nama"], [k[s] for s, _ in STATUS_SERIES]) for k in kec_rows],
                                     STATUS_SERIES, "Relawan per kecamatan menurut status"),
@@ -80,7 +81,7 @@ def dashboard():
 
 def _funnel_text(row: dict) -> str:
     pct = row["pct_of_start"]
-    return f"{row['count']:,}".replace(",", ".") + (f" ({pct:.0f}%)" if pct is not None else "")
+    return formats.format_number(row["count"]) + (f" ({formats.format_percent(pct, 0)})" if pct is not None else "")
 
 
 def _short(title: str, n: int = 44) -> str:
@@ -88,9 +89,8 @@ def _short(title: str, n: int = 44) -> str:
 
 
 def _month_label(ym: str) -> str:
-    from timeutil import BULAN
     y, m = ym.split("-")
-    return f"{BULAN[int(m) - 1]} {y}"
+    return formats.format_month(int(y), int(m))
 
 
 @bp.get("/laporan/kegiatan/<int:event_id>")

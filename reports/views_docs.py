@@ -14,9 +14,10 @@ from events.signatories import event_signatories
 from events.training import ROLE_TEXT, Certificate, certificates
 from extensions import db, limiter
 from helpers.access import staff_required
+from helpers.formats import format_wib
+from helpers.labels import organisation_text
 from helpers.nip import format_nip
 from ops.letterhead import current_emblem
-from relawan.forms import organisation_text
 from relawan.models import Kelurahan, Relawan, mask_phone
 from reports import bp, pdf
 from reports.pdf import (
@@ -28,7 +29,6 @@ from reports.pdf import (
     format_date_id,
     wib_span_text,
 )
-from timeutil import format_wib
 
 BLANK_EXTRA_ROWS = 10      # walk-in lines under the printed registrant list
 BLANK_ONLY_ROWS = 30       # an event without registrants: a fully blank numbered sheet

@@ -1,8 +1,9 @@
 """Bodies of check-in answers: the Indonesian sentence, attendee and first check-in."""
 from __future__ import annotations
 
-from relawan.forms import organisation_text
-from timeutil import format_wib, to_wib
+from helpers.formats import format_wib
+from helpers.labels import organisation_text
+from timeutil import to_wib
 
 
 def attendee_of(reg) -> dict:
@@ -50,7 +51,7 @@ def message_for(result: str, extra: dict) -> str:
         if first:
             from timeutil import parse_iso_utc
             when = format_wib(parse_iso_utc(first["at"]), "short")
-            return f"{name} sudah check-in pada {when} WIB oleh {first['by']}."
+            return f"{name} sudah check-in pada {when} oleh {first['by']}."
         return f"{name} sudah check-in sebelumnya."
     if result == "wrong_event":
         other = extra.get("other_event")

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from events.models import Registration
 from extensions import db
+from helpers.formats import format_wib
 from relawan.models import Relawan
-from timeutil import format_wib
 
 
 def ticket_url(token: str) -> str:

@@ -26,6 +26,7 @@ from events.models import (
     TrainingProgram,
 )
 from extensions import db
+from helpers import labels
 from helpers.errors import DomainError
 from helpers.forms import BAD_CHARS
 from relawan.models import Relawan
@@ -38,8 +39,7 @@ class Attendance(enum.StrEnum):
     TIDAK_HADIR = "tidak_hadir"
 
 
-LABELS = {Attendance.HADIR: "Hadir", Attendance.TERLAMBAT: "Terlambat", Attendance.IZIN: "Izin",
-          Attendance.TIDAK_HADIR: "Tidak hadir"}
+LABELS = labels.LABELS["attendance"]
 COUNTS_FOR_COMPLETION = {Attendance.HADIR, Attendance.TERLAMBAT}
 
 

@@ -31,12 +31,13 @@ from events.signatories import Signatory, dinas_head
 from events.training.models import Certificate
 from events.training.progress import progress, session_hours
 from extensions import db
+from helpers import formats, labels
 from helpers.errors import DomainError
 from helpers.forms import BAD_CHARS
-from timeutil import BULAN, to_wib, utcnow
+from timeutil import to_wib, utcnow
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
-ROLE_TEXT = {"peserta": "Peserta", "narasumber": "Narasumber", "panitia": "Panitia"}
+ROLE_TEXT = labels.LABELS["certificate_role"]
 
 
 class CertificateError(DomainError):
@@ -75,7 +76,7 @@ def signatory() -> Signatory:
 
 
 def _date_id(d) -> str:
-    return f"{d.day} {BULAN[d.month - 1]} {d.year}"
+    return formats.format_date(d)
 
 
 def date_range_text(start, end) -> str:

@@ -19,7 +19,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from helpers import qr
+from helpers import formats, qr
 
 # --------------------------------------------------------------------------- data
 
@@ -86,44 +86,24 @@ class CertificateData:
 
 # -------------------------------------------------------------------------- dates
 
-HARI = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
-BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-         "September", "Oktober", "November", "Desember"]
-_WIB = _dt.timezone(_dt.timedelta(hours=7), "WIB")  # no DST in Indonesia
-
-
-def _as_wib_date(d: _dt.date) -> _dt.date:
-    """A datetime (naive = UTC, the project's storage rule) becomes its WIB date."""
-    if isinstance(d, _dt.datetime):
-        if d.tzinfo is None:
-            d = d.replace(tzinfo=_dt.timezone.utc)
-        return d.astimezone(_WIB).date()
-    return d
-
-
 def format_date_id(d: _dt.date) -> str:
-    """28 November 2026 (Indonesian month names, no locale needed)."""
-    d = _as_wib_date(d)
-    return f"{d.day} {BULAN[d.month - 1]} {d.year}"
+    """28 November 2026 (a datetime is taken as stored UTC and shown as its WIB date)."""
+    return formats.format_date(d)
 
 
 def wib_date_text(d: _dt.date) -> str:
-    """Sabtu, 28 November 2026 (Indonesian day and month names)."""
-    d = _as_wib_date(d)
-    return f"{HARI[d.weekday()]}, {format_date_id(d)}"
+    """Sabtu, 28 November 2026."""
+    return formats.format_date(d, "full")
 
 
 def wib_span_text(starts: _dt.datetime, ends: _dt.datetime) -> tuple[str, str]:
     """(hari/tanggal, waktu) of an event in WIB; one that runs past midnight shows both dates:
-    ("Sabtu, 28 November 2026 s.d. Minggu, 29 November 2026", "20.00 WIB (28/11) s.d. ...")."""
-    def hm(d: _dt.datetime) -> str:
-        w = (d.replace(tzinfo=_dt.timezone.utc) if d.tzinfo is None else d).astimezone(_WIB)
-        return f"{w.hour:02d}.{w.minute:02d}"
-    first, last = _as_wib_date(starts), _as_wib_date(ends)
-    if first == last:
-        return wib_date_text(starts), f"{hm(starts)} s.d. {hm(ends)} WIB"
+    ("Sabtu, 28 November 2026 s.d. Minggu, 29 November 2026", "20.00 WIB (28 November 2026) s.d. ...")."""
+    if format_date_id(starts) == format_date_id(ends):
+        return wib_date_text(starts), formats.format_time_range(starts, ends, " s.d. ")
     return (f"{wib_date_text(starts)} s.d. {wib_date_text(ends)}",
-            f"{hm(starts)} WIB ({format_date_id(starts)}) s.d. {hm(ends)} WIB ({format_date_id(ends)})")
+            f"{formats.format_time(starts)} ({format_date_id(starts)}) s.d. "
+            f"{formats.format_time(ends)} ({format_date_id(ends)})")
 
 
 # -------------------------------------------------------------------------- fonts

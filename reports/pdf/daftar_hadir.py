@@ -25,7 +25,7 @@ from .kop import kop_flowables
 
 MARGIN = 15 * mm
 # No | Nama | Instansi/Jabatan | Kelurahan | No. HP | Jam Hadir | Tanda Tangan (= 180 mm)
-COL_WIDTHS = [9 * mm, 41 * mm, 38 * mm, 24 * mm, 25 * mm, 13 * mm, 30 * mm]
+COL_WIDTHS = [9 * mm, 39 * mm, 37 * mm, 24 * mm, 25 * mm, 16 * mm, 30 * mm]  # Jam Hadir fits "08.10 WIB"
 HEADINGS = ["No", "Nama", "Instansi/Jabatan", "Kelurahan", "No. HP", "Jam Hadir",
             "Tanda Tangan"]
 ROW_HEIGHT = 7.5 * mm        # minimum room for a signature

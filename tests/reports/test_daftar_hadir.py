@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from auth.models import User
 from extensions import db
+from helpers.formats import format_wib
 from relawan.models import Relawan, mask_phone
 from tests.reports.conftest import GUEST_NAME
-from timeutil import format_wib
 
 
 def _text(resp) -> str:

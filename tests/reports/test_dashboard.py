@@ -121,7 +121,7 @@ def test_dashboard_page_shows_figures_and_svg_without_inline_style(world, login_
     html = resp.get_data(as_text=True)
     assert html.count("<svg") >= 5
     assert "style=" not in html
-    assert "Sosialisasi Satu" in html and "75.0" in html
+    assert "Sosialisasi Satu" in html and "75,0%" in html and "75.0" not in html  # helpers.formats
     assert "Sayar" in html  # a Taktakan kelurahan row (admin sees all 67)
     for bad in ("?dari=2026-99-01", "?jenis=xyz", "?program=abc", "?kecamatan=99.99.99"):
         assert c.get("/laporan/" + bad).status_code == 200
