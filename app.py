@@ -59,6 +59,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from auth import bp as auth_bp
+    from cases import bp as cases_bp
     from events import bp as events_bp
     from events.api import bp as api_bp
     from messaging import bp as messaging_bp
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ops_bp)  # privacy/retention admin pages (issue 6)
     app.register_blueprint(letterhead_bp)  # the kop emblem and signatories page (issue 14.2)
     app.register_blueprint(messaging_bp)  # the outbox page and the WhatsApp webhook (issue 12)
+    app.register_blueprint(cases_bp)  # the yearly case statistics (issue 15.5)
 
     @app.get("/sw.js")
     def service_worker():

@@ -3,6 +3,7 @@
 A new model class only needs to live in one of these modules (or a module added here).
 """
 import auth.models  # noqa: F401
+import cases.models  # noqa: F401
 import events.checkin_models  # noqa: F401
 import events.models  # noqa: F401
 import events.training.models  # noqa: F401

@@ -130,8 +130,12 @@ def build_targets(users: dict[str, User], relawan_a: Relawan, relawan_b: Relawan
     message = Message(channel="email", recipient="siti@contoh.id", template="broadcast", body="Rapat relawan",
                       broadcast_id=broadcast.id, opt_out_token=secrets.token_urlsafe(16))
     db.session.add(message)
+    # A year of case figures (issue 15.5) for the admin's edit page; one per test database.
+    from cases.models import CaseYearTotal
+    if db.session.scalar(select(CaseYearTotal.id).limit(1)) is None:
+        db.session.add(CaseYearTotal(year=2016, total=11, source="Berita sosialisasi"))
     db.session.flush()
-    return {"broadcast_id": broadcast.id, "opt_out_token": message.opt_out_token,
+    return {"year": 2016, "broadcast_id": broadcast.id, "opt_out_token": message.opt_out_token,
             "event_id": event.id, "program_id": program.id, "speaker_id": speaker.id, "item_id": item.id,
             "registration_id": reg_a.id, "token": reg_a.token, "token_b": reg_b.token,
             "relawan_id": relawan_a.id, "user_id": victim.id, "checkin_id": check_in.id, "grant_id": grant.id,

@@ -4,13 +4,13 @@ The table name ("certificate") predates the move from reports/ to events/trainin
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
-from timeutil import utcnow
+from timeutil import to_wib, utcnow
 
 
 class Certificate(db.Model):
@@ -19,7 +19,7 @@ class Certificate(db.Model):
     __tablename__ = "certificate"
     # One certificate per program/event, person and role (NULLs never collide, so each
     # constraint only bites for the kind of certificate it is about).
-    __table_args__ = (UniqueConstraint("program_id", "relawan_id", "role_label"),
+    __table_args__ = (UniqueConstraint("program_id", "relawan_id", "role_label", "cycle"),
                       UniqueConstraint("event_id", "relawan_id", "role_label"),
                       UniqueConstraint("event_id", "speaker_id", "role_label"))
 
@@ -40,3 +40,13 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict | None] = mapped_column(JSON)
+    # Refresher training (events/training/refresher.py): the enrollment cycle this certificate
+    # completed, its last valid day (WIB; None: no expiry) and when its holder was reminded.
+    cycle: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    refresher_reminded_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    @property
+    def expired(self) -> bool:
+        """Past its last valid day (WIB): the one answer the pages and the refresher list use."""
+        return self.valid_until is not None and to_wib(utcnow()).date() > self.valid_until
