@@ -1,4 +1,5 @@
-"""Admin page to browse the audit log: filter by action, user and date range; paged."""
+"""Admin page to browse the audit log: filter by action, user and date range; paged; each entry
+as a sentence (auth/audit_text.py)."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -7,6 +8,7 @@ from flask import render_template, request
 from sqlalchemy import or_, select
 
 from auth import bp
+from auth.audit_text import action_choices, describe
 from auth.models import AuditEntry, User
 from extensions import db
 from helpers.access import admin_required
@@ -41,5 +43,6 @@ def audit_log():
         stmt = stmt.where(AuditEntry.at < wib_to_utc(datetime.combine(d_to + timedelta(days=1), time.min)))
     page = paginate(stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()), per_page=PER_PAGE)
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
-    return render_template("auth/audit_log.html", page=page, actions=actions, action=action,
+    return render_template("auth/audit_log.html", page=page, lines=describe(page.items),
+                           actions=action_choices(actions), action=action,
                            who=who, d_from=d_from, d_to=d_to, errors=errors)

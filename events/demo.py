@@ -77,7 +77,7 @@ def _relawan(rng: random.Random, i: int, kelurahan: Kelurahan, status: str, used
                   birth_date=birth, address=f"Kp. {kelurahan.nama} RT 00{rng.randint(1, 9)}/RW 00{rng.randint(1, 5)}",
                   kelurahan_kode=kelurahan.kode, occupation=rng.choice(
                       ["Ibu rumah tangga", "Guru", "Wiraswasta", "Kader posyandu", "Mahasiswa"]),
-                  organisation=rng.choice(["pkk", "karang_taruna", "umum"]), status=RelawanStatus.CALON,
+                  organisation=rng.choice(["pkk", "karang_taruna", "kampus"]), status=RelawanStatus.CALON,
                   consent_version="demo", consent_at=utcnow(), card_token=secrets.token_urlsafe(18),
                   motivation="Ingin membantu perempuan dan anak di lingkungan saya.")
     db.session.add(rel)

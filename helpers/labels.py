@@ -8,6 +8,8 @@ entry as its value.
 """
 from __future__ import annotations
 
+from sqlalchemy import case
+
 LABELS: dict[str, dict[str, str]] = {
     "relawan_status": {
         "calon": "Calon", "terverifikasi": "Terverifikasi", "dalam_pelatihan": "Dalam pelatihan",
@@ -48,6 +50,8 @@ LABELS: dict[str, dict[str, str]] = {
     "segment_kind": {"kegiatan": "Peserta kegiatan", "relawan": "Relawan"},
     "event_group": {"semua": "Semua pendaftar", "hadir": "Sudah hadir (check-in)",
                     "belum_hadir": "Terdaftar tetapi belum hadir", "daftar_tunggu": "Daftar tunggu"},
+    "registration_source": {"self": "Daftar sendiri", "guest": "Tamu", "import": "Impor",
+                            "walk_in": "Walk-in", "program": "Program pelatihan"},
     "export_format": {"csv": "CSV", "xlsx": "Excel", "pdf": "PDF"},
     # Audit actions as the verb phrase of the sentence "Budi (Panitia) <verb> <object>".
     "audit_action": {
@@ -99,6 +103,12 @@ def label(kind: str, code: object) -> str:
     if found is not None:
         return found
     return text.replace("_", " ").replace(".", " ").capitalize()
+
+
+def sql_label(kind: str, column):
+    """The label of a code column inside a query (aggregates and streamed exports): a CASE
+    over the map, the stored value for a code outside it."""
+    return case(LABELS[kind], value=column, else_=column)
 
 
 def choices(kind: str) -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ from sqlalchemy import case, func, select
 from events.checkin_models import CheckIn
 from events.models import Event, Registration, RegistrationStatus
 from extensions import db
+from helpers import labels
 from relawan.models import Kelurahan, Relawan
 from reports.queries import attendee_kelurahan, kode_in_kecamatan
 from timeutil import utcnow
@@ -43,7 +44,7 @@ def event_summary(event: Event, kecamatan: str | None = None) -> dict:
     totals["rate"] = round(100 * totals["attended"] / totals["registered"], 1) if totals["registered"] else None
     totals["started"] = event.starts_at <= utcnow()
     rows.sort(key=lambda r: (-(r["attended"] or 0), r["nama"] or ""))
-    instansi = func.coalesce(Relawan.organisation_detail, Relawan.organisation,
+    instansi = func.coalesce(Relawan.organisation_detail, labels.sql_label("organisation", Relawan.organisation),
                              Registration.guest_instansi, "(tidak diisi)")
     by_inst = (_base(event, kecamatan).add_columns(
         instansi.label("instansi"), one(confirmed).label("registered"), one(attended).label("attended"))

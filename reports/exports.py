@@ -28,10 +28,11 @@ from sqlalchemy import func, literal, select
 
 from auth.models import User
 from events.checkin_models import CheckIn
-from events.models import Registration, RegistrationStatus
+from events.models import Registration
 from extensions import db
+from helpers import labels
 from helpers.forms import BAD_CHARS
-from relawan.models import STATUS_LABELS, Kecamatan, Kelurahan, Relawan, RelawanStatus
+from relawan.models import Kecamatan, Kelurahan, Relawan
 from reports.queries import kode_in_kecamatan
 
 CHUNK = 2000
@@ -153,7 +154,8 @@ def relawan_table(params: dict, include_nik: bool) -> Table:
         select(func.count(Relawan.id)).outerjoin(User, User.id == Relawan.user_id)
         .outerjoin(Kelurahan, Kelurahan.kode == Relawan.kelurahan_kode).where(*conds)) or 0
     stmt = (select(Relawan.id, Relawan.full_name, Relawan.nik, Relawan.gender, User.phone, User.email,
-                   Relawan.kelurahan_kode, Relawan.status, Relawan.organisation,
+                   Relawan.kelurahan_kode, Relawan.status, Relawan.organisation_detail,
+                   labels.sql_label("organisation", Relawan.organisation),
                    wib_text(Relawan.created_at))
             .outerjoin(User, User.id == Relawan.user_id)
             .outerjoin(Kelurahan, Kelurahan.kode == Relawan.kelurahan_kode)
@@ -162,17 +164,18 @@ def relawan_table(params: dict, include_nik: bool) -> Table:
     kel_names, kec_names = _names(Kelurahan), _names(Kecamatan)
     headers = ["ID", "Nama", "NIK", "L/P", "No. HP", "Email", "Kelurahan", "Kecamatan", "Status",
                "Organisasi", "Tanggal daftar"]
-    labels = {s.value: STATUS_LABELS[s] for s in RelawanStatus}
+    status_label = labels.LABELS["relawan_status"]
 
     def rows():
-        for (rid, name, nik, gender, phone, email, kel, status, org, created) in _stream(stmt):
+        for (rid, name, nik, gender, phone, email, kel, status, org_detail, org, created) in _stream(stmt):
             kec = kec_names.get(kel[:8]) if kel else None
+            org = org_detail or org
             if include_nik:
                 yield [rid, name, nik, gender, national_phone(phone), email, kel_names.get(kel), kec,
-                       labels.get(status, status), org, created]
+                       status_label.get(status, status), org, created]
             else:
                 yield [rid, name, gender, national_phone(phone), email, kel_names.get(kel), kec,
-                       labels.get(status, status), org, created]
+                       status_label.get(status, status), org, created]
 
     if not include_nik:
         headers.remove("NIK")
@@ -195,10 +198,13 @@ def registrations_table(event, kecamatan: str | None, include_nik: bool) -> Tabl
     count = db.session.scalar(base) or 0
     stmt = (select(Registration.id, func.coalesce(Relawan.full_name, Registration.guest_name),
                    Relawan.nik, func.coalesce(User.phone, Registration.guest_phone),
-                   func.coalesce(Relawan.organisation_detail, Relawan.organisation,
+                   func.coalesce(Relawan.organisation_detail,
+                                 labels.sql_label("organisation", Relawan.organisation),
                                  Registration.guest_instansi),
-                   Registration.guest_jabatan, Kelurahan.nama, Registration.role_label,
-                   Registration.status, Registration.source, Registration.is_walk_in,
+                   Registration.guest_jabatan, Kelurahan.nama,
+                   labels.sql_label("certificate_role", Registration.role_label),
+                   labels.sql_label("registration_status", Registration.status),
+                   labels.sql_label("registration_source", Registration.source), Registration.is_walk_in,
                    wib_text(Registration.created_at), wib_text(CheckIn.scanned_at))
             .outerjoin(Relawan, Relawan.id == Registration.relawan_id)
             .outerjoin(User, User.id == Relawan.user_id)
@@ -207,14 +213,10 @@ def registrations_table(event, kecamatan: str | None, include_nik: bool) -> Tabl
             .where(*conds).order_by(Registration.id))
     headers = ["ID", "Nama", "NIK", "No. HP", "Instansi", "Jabatan", "Kelurahan", "Peran", "Status",
                "Sumber", "Walk-in", "Terdaftar", "Check-in (WIB)"]
-    status_labels = {RegistrationStatus.CONFIRMED: "Terkonfirmasi",
-                     RegistrationStatus.WAITLISTED: "Daftar tunggu",
-                     RegistrationStatus.CANCELLED: "Dibatalkan"}
-
     def rows():
         for r in _stream(stmt):
             row = [r[0], r[1], r[2], national_phone(r[3]), r[4], r[5], r[6], r[7],
-                   status_labels.get(r[8], r[8]), r[9], "ya" if r[10] else "tidak",
+                   r[8], r[9], "ya" if r[10] else "tidak",
                    r[11], r[12] or ""]
             if not include_nik:
                 del row[2]
