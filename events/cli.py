@@ -31,6 +31,17 @@ def remind(hours, dry_run):
                f"{run.unreachable} peserta tanpa nomor HP dan email.")
 
 
+@training_cli.command("remind-refresher")
+def remind_refresher():
+    """Queue the refresher reminder once per certificate ending within 60 days (or ended); the
+    outbox worker sends it. Run it daily (systemd timer, docs/deploy.md)."""
+    from events.training import refresher
+
+    queued = refresher.remind_due()
+    db.session.commit()
+    click.echo(f"{queued} pengingat pelatihan penyegaran masuk antrean pesan.")
+
+
 @training_cli.command("recompute")
 def recompute():
     """Re-apply every program's completion rule; print who completed what."""

@@ -137,6 +137,7 @@ class ProgramForm(CleanForm):
         Optional(), NumberRange(min=1, max=100, message="Antara 1 dan 100.")])
     status = Select("Status", choices=[("draft", "Draf"), ("published", "Terbit (dibuka)"),
                                             ("cancelled", "Dibatalkan")])
+    valid_months = Integer("Masa berlaku sertifikat (bulan)", validators=[Optional()])
 
 
 class SpeakerForm(CleanForm):

@@ -57,7 +57,8 @@ def _program_form_view(program: TrainingProgram | None):
     if form.validate_on_submit():
         data = ProgramData(title=form.title.data, description=form.description.data or None,
                            completion_rule=form.completion_rule.data,
-                           min_sessions=form.min_sessions.data, status=form.status.data)
+                           min_sessions=form.min_sessions.data, status=form.status.data,
+                           valid_months=form.valid_months.data)
         try:
             program = save_program(data, program, by_user=current_user)
             db.session.commit()

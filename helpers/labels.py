@@ -24,10 +24,9 @@ LABELS: dict[str, dict[str, str]] = {
         "sd": "SD/sederajat", "smp": "SMP/sederajat", "sma": "SMA/SMK/sederajat",
         "d3": "Diploma (D1-D3)", "s1": "S1/D4", "s2": "S2/S3", "lainnya": "Lainnya",
     },
-    # "umum" is not offered any more but older rows and guest data still carry it.
     "organisation": {
         "pkk": "PKK", "karang_taruna": "Karang Taruna", "kampus": "Kampus/Mahasiswa",
-        "ormas": "Ormas/LSM", "tokoh": "Tokoh masyarakat", "lainnya": "Lainnya",
+        "ormas": "Ormas/LSM", "tokoh": "Tokoh masyarakat", "lainnya": "Lainnya", "umum": "Umum",
     },
     "event_kind": {"sosialisasi": "Sosialisasi", "pelatihan": "Pelatihan", "rakor": "Rapat koordinasi"},
     "event_status": {"draft": "Draf", "published": "Terbit", "cancelled": "Dibatalkan",
@@ -87,6 +86,9 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+# Codes that older rows still carry but forms no longer offer.
+RETIRED: dict[str, frozenset[str]] = {"organisation": frozenset({"umum"})}
+
 RELAWAN_STATUS = LABELS["relawan_status"]
 ROLE = LABELS["role"]
 ORGANISATION = LABELS["organisation"]
@@ -112,8 +114,9 @@ def sql_label(kind: str, column):
 
 
 def choices(kind: str) -> list[tuple[str, str]]:
-    """(code, label) pairs for a <select>, in the map's order."""
-    return list(LABELS[kind].items())
+    """(code, label) pairs for a <select>, in the map's order, without retired codes."""
+    retired = RETIRED.get(kind, frozenset())
+    return [(code, text) for code, text in LABELS[kind].items() if code not in retired]
 
 
 def organisation_text(code: str | None, detail: str | None = None) -> str:

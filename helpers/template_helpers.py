@@ -18,6 +18,7 @@ NAV = [
     ("events.manage", "Kelola kegiatan", STAFF_ROLES),
     ("events.programs", "Program pelatihan", READER_ROLES),
     ("events.speakers", "Narasumber", READER_ROLES),
+    ("events.refresher_list", "Perlu penyegaran", STAFF_ROLES),
     ("events.scanner_home", "Pindai QR", STAFF_ROLES | {Role.RELAWAN}),
     ("relawan.screening", "Relawan", READER_ROLES),
     ("reports.dashboard", "Dasbor", READER_ROLES),

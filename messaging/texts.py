@@ -122,6 +122,15 @@ TEMPLATES: dict[str, MessageTemplate] = {t.name: t for t in (
               "Bila Anda tidak memintanya, abaikan email ini; kata sandi Anda tidak berubah.\n\n"
               "{{ org_unit }}")),
     # A broadcast (messaging/broadcasts.py): free text only, as its words are not pre-approved by
+    MessageTemplate(
+        name="refresher_due", label="Pengingat pelatihan penyegaran",
+        subject="Pelatihan penyegaran: {{ program_title }}",
+        body=("Yth. {{ name }},\n\nSertifikat {{ program_title }} Anda "
+              "{% if expired %}sudah kedaluwarsa{% else %}berlaku sampai{% endif %} "
+              "{{ valid_until }}.\n"
+              "Ikuti pelatihan penyegaran agar kualifikasi relawan Anda tetap berlaku; panitia akan "
+              "mendaftarkan Anda pada angkatan berikutnya. Status Anda tetap relawan aktif.\n\n"
+              "Beranda Anda: {{ home_url }}\nSertifikat: {{ verify_url }}\n\n{{ org_unit }}")),
     # WhatsApp; every one carries the opt-out link (messaging/optouts.py).
     MessageTemplate(
         name="broadcast", label="Siaran panitia",

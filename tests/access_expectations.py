@@ -155,6 +155,8 @@ EXPECTATIONS: dict[str, dict] = {
     "events.revoke_certificate": ADMIN_WRITE,
     "events.set_excuse": STAFF_WRITE,
     # ops (this issue)
+    "events.refresher_list": STAFF,           # refresher training (issue 15.3)
+    "events.enroll_refresher": STAFF_WRITE,
     "ops.index": ADMIN,
     "ops.consent_versions": ADMIN,
     "ops.processing_record": ADMIN,

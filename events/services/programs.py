@@ -54,6 +54,7 @@ class ProgramData:
     completion_rule: str
     min_sessions: int | None
     status: str
+    valid_months: int | None = None  # certificate validity; None: no expiry (issue 15.3)
 
 
 def _validate(data: ProgramData, program: TrainingProgram | None) -> None:
@@ -66,6 +67,8 @@ def _validate(data: ProgramData, program: TrainingProgram | None) -> None:
         elif program is not None and program.sessions and data.min_sessions > len(program.sessions):
             errors["min_sessions"] = (f"Jumlah sesi minimal melebihi jumlah sesi program "
                                       f"({len(program.sessions)}).")
+    if data.valid_months is not None and not 1 <= data.valid_months <= 120:
+        errors["valid_months"] = "Masa berlaku antara 1 dan 120 bulan, atau kosongkan."
     if data.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.CANCELLED):
         errors["status"] = "Status program tidak dikenal."
     if errors:
@@ -84,6 +87,7 @@ def save_program(data: ProgramData, program: TrainingProgram | None = None,
     program.completion_rule = data.completion_rule
     program.min_sessions = data.min_sessions if data.completion_rule == "min_sessions" else None
     program.status = data.status
+    program.valid_months = data.valid_months
     db.session.flush()
     audit.record("program_save", program, user=by_user, details={"title": program.title})
     return program
@@ -100,12 +104,14 @@ def enrollment_for(program_id: int, relawan_id: int) -> ProgramEnrollment | None
         ProgramEnrollment.program_id == program_id, ProgramEnrollment.relawan_id == relawan_id))
 
 
-def enroll_relawan(program: TrainingProgram, relawan: Relawan, by_user=None
-                   ) -> tuple[ProgramEnrollment, list[Registration]]:
+def enroll_relawan(program: TrainingProgram, relawan: Relawan, by_user=None, *,
+                   refresher_since=None) -> tuple[ProgramEnrollment, list[Registration]]:
     """Register a relawan for a program and each of its open sessions (one unit of work).
 
     A terverifikasi relawan moves to dalam_pelatihan (with a history row). Full sessions put the
-    relawan on that session's waitlist. Raises RegistrationError subclasses.
+    relawan on that session's waitlist. `refresher_since` (events/training/refresher.py) restarts
+    a completed enrollment as the next cycle counting sessions from then. Raises
+    RegistrationError subclasses.
     """
     if program.status == EventStatus.CANCELLED:
         raise EventCancelled("Program pelatihan ini dibatalkan.")
@@ -117,7 +123,11 @@ def enroll_relawan(program: TrainingProgram, relawan: Relawan, by_user=None
     if not sessions:
         raise RegistrationError("Tidak ada sesi program yang masih dapat didaftarkan.")
     enrollment = enrollment_for(program.id, relawan.id)
-    if enrollment is not None and enrollment.status != "cancelled":
+    if refresher_since is not None and enrollment is not None and enrollment.status == "completed":
+        enrollment.cycle += 1
+        enrollment.cycle_started_at = refresher_since
+        enrollment.completed_at = None
+    elif enrollment is not None and enrollment.status != "cancelled":
         raise AlreadyRegistered("Anda sudah terdaftar pada program pelatihan ini.")
     if enrollment is None:
         enrollment = ProgramEnrollment(program_id=program.id, relawan_id=relawan.id,

@@ -30,6 +30,7 @@ from events.services import notices
 from events.signatories import Signatory, dinas_head
 from events.training.models import Certificate
 from events.training.progress import progress, session_hours
+from events.training.refresher import valid_until
 from extensions import db
 from helpers import formats, labels
 from helpers.errors import DomainError
@@ -126,9 +127,10 @@ def _existing(**by) -> Certificate | None:
 
 
 def issue_for_enrollment(enrollment: ProgramEnrollment) -> Certificate:
-    """Certificate for a completed program (idempotent: one per program, relawan and role)."""
+    """Certificate for a completed program (idempotent: one per program, relawan, role and
+    enrollment cycle; a refresher cycle gets a new one with a new valid_until)."""
     found = _existing(program_id=enrollment.program_id, relawan_id=enrollment.relawan_id,
-                      role_label="peserta")
+                      role_label="peserta", cycle=enrollment.cycle)
     if found:
         return found
     program, relawan = enrollment.program, enrollment.relawan
@@ -140,7 +142,8 @@ def issue_for_enrollment(enrollment: ProgramEnrollment) -> Certificate:
                        relawan_id=relawan.id, user_id=relawan.user_id, title=program.title,
                        date_text=date_range_text(first, last), hours=done.hours or None,
                        details={"sessions_attended": done.attended_count, "sessions": done.total,
-                                "place": sessions[0].venue_name if sessions else None})
+                                "place": sessions[0].venue_name if sessions else None},
+                       cycle=enrollment.cycle, valid_until=valid_until(program, utcnow()))
     return _add_numbered(cert, "peserta")
 
 

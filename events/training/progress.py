@@ -15,7 +15,14 @@ from datetime import datetime
 from sqlalchemy import select
 
 from events.checkin_models import CheckIn
-from events.models import Event, EventStatus, Registration, RegistrationStatus, TrainingProgram
+from events.models import (
+    Event,
+    EventStatus,
+    ProgramEnrollment,
+    Registration,
+    RegistrationStatus,
+    TrainingProgram,
+)
 from extensions import db
 
 
@@ -55,8 +62,14 @@ def attended_event_ids(relawan_id: int, event_ids: list[int]) -> set[int]:
 
 
 def progress(program: TrainingProgram, relawan_id: int) -> Progress:
-    """Attended/needed for one relawan in one program, whether the rule is met, and the hours."""
-    sessions = [s for s in program.sessions if s.status != EventStatus.CANCELLED]
+    """Attended/needed for one relawan in one program, whether the rule is met, and the hours.
+
+    In a refresher cycle (ProgramEnrollment.cycle_started_at set) only the sessions starting from
+    then count: the earlier run was completed and certified already."""
+    since = db.session.scalar(select(ProgramEnrollment.cycle_started_at).where(
+        ProgramEnrollment.program_id == program.id, ProgramEnrollment.relawan_id == relawan_id))
+    sessions = [s for s in program.sessions if s.status != EventStatus.CANCELLED
+                and (since is None or s.starts_at >= since)]
     attended = attended_event_ids(relawan_id, [s.id for s in sessions])
     required = [s for s in sessions if s.required]
     if program.completion_rule == "min_sessions":

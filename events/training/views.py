@@ -6,7 +6,7 @@ prefix so the forms on those pages post where they always did.
 """
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from events import bp
@@ -18,7 +18,9 @@ from events.training.certificates import (
     issue_for_event_staff,
     revoke,
 )
+from events.training import refresher
 from events.training.models import Certificate
+from events.services.registration import RegistrationError
 from extensions import db
 from helpers.access import admin_required, staff_required
 from helpers.security import safe_next
@@ -98,3 +100,45 @@ def _back(cert: Certificate) -> str:
     if cert.event_id:
         return url_for("reports.event_report", event_id=cert.event_id)
     return url_for("reports.dashboard")
+
+
+@bp.app_context_processor
+def _refresher_global():
+    """Pages mark "perlu penyegaran" by asking refresher.refresher_due (one query per page)."""
+    return {"refresher_due": refresher.refresher_due}
+
+
+@bp.get("/kelola/penyegaran")
+@staff_required
+def refresher_list():
+    """Panitia: aktif relawan whose certificate ends within 60 days (or has ended)."""
+    return render_template("events/refresher_list.html", due=refresher.refresher_due(),
+                           window=refresher.WINDOW_DAYS)
+
+
+@bp.post("/kelola/penyegaran/daftarkan")
+@staff_required
+def enroll_refresher():
+    """Enrol one listed relawan (certificate id) or everyone listed into the program's next run."""
+    if request.form.get("cert_id"):
+        certs = [db.get_or_404(Certificate, request.form.get("cert_id", type=int) or 0)]
+    else:
+        certs = [d.certificate for d in refresher.refresher_due() if not d.enrolled]
+    done, refused = 0, []
+    # One unit of work per relawan: a refusal (no open session, already registered) for one
+    # person must not undo the enrollment of the others in "daftarkan semua".
+    for cert in certs:
+        try:
+            refresher.enroll(cert, by_user=current_user)
+            db.session.commit()
+            done += 1
+        except (RegistrationError, refresher.NotDue) as err:
+            db.session.rollback()
+            refused.append(f"{cert.name}: {err.message}")
+    if done:
+        flash(f"{done} relawan didaftarkan ke pelatihan penyegaran.", "success")
+    for line in refused[:10]:
+        flash(line, "warning")
+    if not certs:
+        flash("Tidak ada relawan yang perlu didaftarkan.", "info")
+    return redirect(url_for("events.refresher_list"))
