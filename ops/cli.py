@@ -6,7 +6,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from extensions import db
-from helpers.formats import format_wib
+from helpers.formats import format_filesize, format_wib
 from ops import backup as backup_mod
 from ops import retention
 
@@ -24,7 +24,7 @@ def backup_command(path):
         result = backup_mod.backup(url, path)
     except backup_mod.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Cadangan {result.dialect} ditulis ke {result.path} ({result.size:,} byte).")
+    click.echo(f"Cadangan {result.dialect} ditulis ke {result.path} ({format_filesize(result.size)}).")
 
 
 @click.command("restore")

@@ -26,14 +26,14 @@ def _age() -> int:
 def test_non_admin_sees_masked_nik_and_age_but_not_the_birth_date(login_as, siti, role):
     html = login_as(role).get(f"/relawan/{siti.id}").get_data(as_text=True)
     assert "************9001" in html and NIK not in html
-    for shown in ("15-07-1990", "1990-07-15", "15/07/1990", "Tanggal lahir"):
+    for shown in ("15 Juli 1990", "15-07-1990", "1990-07-15", "15/07/1990", "Tanggal lahir"):
         assert shown not in html, shown
     assert f"{_age()} tahun" in html and "Perempuan" in html
 
 
 def test_admin_sees_full_nik_and_birth_date(login_as, siti):
     html = login_as("admin").get(f"/relawan/{siti.id}").get_data(as_text=True)
-    assert NIK in html and "15-07-1990" in html and "Perempuan" in html
+    assert NIK in html and "15 Juli 1990" in html and "Perempuan" in html  # helpers.formats
 
 
 def test_relawan_sees_own_birth_date_on_own_profile(app, siti):
