@@ -96,6 +96,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")),
+                    reason="runs once, in the SQLite pass of the suite (the server, not the database, is tested)")
 def test_worker_recycling_and_reload_answer_every_scan(tmp_path):
     """Workers recycled every ~25 requests (GUNICORN_MAX_REQUESTS) and all of them reloaded once
     (SIGHUP) while 8 door phones scan over kept-alive connections: every request gets an answer,
