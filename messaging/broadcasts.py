@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 import audit
+from auth.models import User
 from events.checkin_models import CheckIn
 from events.models import Event, Registration, RegistrationStatus
 from events.services.notices import recipient_of
@@ -143,12 +144,15 @@ def _event_recipients(segment: Segment) -> list[Recipient]:
 
 
 def _relawan_recipients(segment: Segment) -> list[Recipient]:
+    # The screening list's filters decide who is in the segment; only three columns are loaded.
     filters = Filters(status=segment.status, kecamatan=segment.kecamatan,
                       kelurahan=segment.kelurahan)
-    stmt = screening_stmt(filters, scope=None).where(Relawan.anonymized_at.is_(None))
-    return [Recipient(r.full_name, phone=r.user.phone if r.user else None,
-                      email=r.user.email if r.user else None)
-            for r in db.session.scalars(stmt).unique()]
+    ids = screening_stmt(filters, scope=None).with_only_columns(Relawan.id).order_by(None)
+    stmt = (select(Relawan.full_name, User.phone, User.email)
+            .outerjoin(User, User.id == Relawan.user_id)
+            .where(Relawan.id.in_(ids), Relawan.anonymized_at.is_(None)).order_by(Relawan.id))
+    return [Recipient(name, phone=phone, email=email)
+            for name, phone, email in db.session.execute(stmt)]
 
 
 def recipients(segment: Segment) -> list[Recipient]:
@@ -252,11 +256,11 @@ def send(segment: Segment, subject: str, text: str, *, by, request_key: str,
             select(Broadcast.id).where(Broadcast.request_key == request_key))) from None
     for planned in result.sends:
         token = optouts.new_token()
-        message = enqueue(planned.recipient, "broadcast",
-                          {"subject": subject, "text": text, "opt_out_url": optouts.opt_out_url(token)},
-                          cause=broadcast, by=by, channel=planned.channel)
-        message.broadcast_id, message.opt_out_token = broadcast.id, token
-    db.session.flush()
+        enqueue(planned.recipient, "broadcast",
+                {"subject": subject, "text": text, "opt_out_url": optouts.opt_out_url(token)},
+                cause=broadcast, by=by, channel=planned.channel, broadcast_id=broadcast.id,
+                opt_out_token=token, flush=False)
+    db.session.flush()  # the messages in one batch
     audit.record("broadcast.send", broadcast, user=by, rows=result.total,
                  details={"segment": segment.as_data(), "whatsapp": broadcast.whatsapp_count,
                           "email": broadcast.email_count, "unreachable": result.unreachable,

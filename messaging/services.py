@@ -69,11 +69,15 @@ def _initial_state(channel: str) -> dict:
 
 
 def enqueue(recipient: Recipient, template: str, context: dict, *, cause="system", by=None,
-            attachment: str | None = None, channel: str | None = None) -> Message | None:
+            attachment: str | None = None, channel: str | None = None,
+            broadcast_id: int | None = None, opt_out_token: str | None = None,
+            flush: bool = True) -> Message | None:
     """Write one message to the outbox in the caller's transaction (add/flush, no commit).
 
     `cause` is the object that caused it (a Registration, ...) or a word ("system"); `by` the
     user who acted. `attachment` names what the worker renders at send time ("ticket_qr:<token>").
+    A broadcast's messages carry its `broadcast_id` and their opt-out link's `opt_out_token`;
+    a caller writing thousands of messages passes flush=False and flushes once (one batch).
     Returns None when the person has no phone number or email on file. Templates see the chosen
     `channel`; attachments travel by email only (a WhatsApp text carries the link instead)."""
     route = preferred_channel(recipient)
@@ -91,10 +95,12 @@ def enqueue(recipient: Recipient, template: str, context: dict, *, cause="system
                       subject=rendered.subject if chosen == Channel.EMAIL else None,
                       body=rendered.body, wa_template=rendered.wa_template,
                       attachment=attachment if chosen == Channel.EMAIL else None,
-                      attempts=0, next_attempt_at=utcnow(), **_cause_fields(cause, by),
+                      attempts=0, next_attempt_at=utcnow(), broadcast_id=broadcast_id,
+                      opt_out_token=opt_out_token, **_cause_fields(cause, by),
                       **_initial_state(chosen))
     db.session.add(message)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return message
 
 

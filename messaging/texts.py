@@ -7,6 +7,7 @@ page /admin/pesan/templat lists them read-only.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from jinja2 import Environment, StrictUndefined
@@ -121,7 +122,6 @@ TEMPLATES: dict[str, MessageTemplate] = {t.name: t for t in (
               "Tautan berlaku {{ minutes }} menit dan hanya sekali pakai.\n"
               "Bila Anda tidak memintanya, abaikan email ini; kata sandi Anda tidak berubah.\n\n"
               "{{ org_unit }}")),
-    # A broadcast (messaging/broadcasts.py): free text only, as its words are not pre-approved by
     MessageTemplate(
         name="refresher_due", label="Pengingat pelatihan penyegaran",
         subject="Pelatihan penyegaran: {{ program_title }}",
@@ -131,6 +131,7 @@ TEMPLATES: dict[str, MessageTemplate] = {t.name: t for t in (
               "Ikuti pelatihan penyegaran agar kualifikasi relawan Anda tetap berlaku; panitia akan "
               "mendaftarkan Anda pada angkatan berikutnya. Status Anda tetap relawan aktif.\n\n"
               "Beranda Anda: {{ home_url }}\nSertifikat: {{ verify_url }}\n\n{{ org_unit }}")),
+    # A broadcast (messaging/broadcasts.py): free text only, as its words are not pre-approved by
     # WhatsApp; every one carries the opt-out link (messaging/optouts.py).
     MessageTemplate(
         name="broadcast", label="Siaran panitia",
@@ -144,6 +145,13 @@ TEMPLATES: dict[str, MessageTemplate] = {t.name: t for t in (
         body=("Pesan uji dari {{ org_unit }}. Bila pesan ini sampai, pengaturan pengiriman "
               "sudah benar.")),
 )}
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str):
+    """A template source compiled once per process: compiling costs far more than rendering, and
+    a broadcast renders the same text for thousands of recipients."""
+    return _env.from_string(source)
 
 
 @dataclass(frozen=True)
@@ -165,10 +173,10 @@ def render(name: str, context: dict, *, wa_templates: bool = False) -> Rendered:
     """Render a template's subject (one line), body and, when `wa_templates` is on and the
     template has an approved WhatsApp counterpart, its template-message parameters."""
     tpl = template(name)
-    subject = " ".join(_env.from_string(tpl.subject).render(context).split())  # one header line
-    body = _env.from_string(tpl.body).render(context).strip()
+    subject = " ".join(_compiled(tpl.subject).render(context).split())  # one header line
+    body = _compiled(tpl.body).render(context).strip()
     wa = None
     if wa_templates and tpl.wa_name:
         wa = {"name": tpl.wa_name, "language": tpl.wa_language,
-              "params": [_env.from_string(p).render(context) for p in tpl.wa_params]}
+              "params": [_compiled(p).render(context) for p in tpl.wa_params]}
     return Rendered(subject=subject[:200], body=body, wa_template=wa)
