@@ -82,7 +82,8 @@ EXPECTATIONS: dict[str, dict] = {
     "events.ticket": PUBLIC,
     "events.ticket_png": PUBLIC,
     "events.ticket_svg": PUBLIC,
-    "events.cancel_registration": same(OK),
+    # reg_service.may_cancel: the link holder, the relawan's own account, panitia and admin
+    "events.cancel_registration": roles(OK, OK, 403, 403, 403, OK, OK),
     "events.ticket_check_in_get": same(302, anonymous=LOGIN),
     "events.ticket_check_in": SCANNERS_WRITE,
     # registration
@@ -154,9 +155,9 @@ EXPECTATIONS: dict[str, dict] = {
     "events.issue_program_certificates": STAFF_WRITE,
     "events.revoke_certificate": ADMIN_WRITE,
     "events.set_excuse": STAFF_WRITE,
-    # ops (this issue)
     "events.refresher_list": STAFF,           # refresher training (issue 15.3)
     "events.enroll_refresher": STAFF_WRITE,
+    # ops (this issue)
     "ops.index": ADMIN,
     "ops.consent_versions": ADMIN,
     "ops.processing_record": ADMIN,
