@@ -18,13 +18,11 @@ from events.viewutil import (
 )
 from extensions import db
 from helpers.access import readers_required, scope_kecamatan, staff_required
+from helpers.labels import LABELS
 from helpers.paging import paginate
 from helpers.security import safe_next
 from relawan.models import Kelurahan, Relawan
 from timeutil import utcnow
-
-SOURCE_LABELS = {"self": "mandiri", "guest": "tamu", "import": "undangan", "walk_in": "walk-in",
-                 "program": "program"}
 
 
 @bp.get("/kelola/kegiatan")
@@ -149,7 +147,7 @@ def registrations(event_id: int):
              .where(Registration.event_id == event.id))
     if status in {s.value for s in RegistrationStatus}:
         query = query.where(Registration.status == status)
-    if source in SOURCE_LABELS:
+    if source in LABELS["registration_source"]:
         query = query.where(Registration.source == source)
     if q:
         like = f"%{q.lower()}%"
@@ -169,7 +167,7 @@ def registrations(event_id: int):
     # a ticket message is on its way; the list itself keeps showing the masked number.
     wa_links = {r.id: notices.wa_me_link(r) for r in page.items} if staff else {}
     return render_template("events/registrations.html", event=event, page=page, counts=counts,
-                           status=status, source=source, sources=SOURCE_LABELS, q=q, staff=staff,
+                           status=status, source=source, sources=LABELS["registration_source"], q=q, staff=staff,
                            scope=scope, action_form=ActionForm(), wa_links=wa_links,
                            ticket_sent=notices.reached_ids([r.id for r in page.items]) if staff else set(),
                            invitees_waiting=notices.count_invitees_without_ticket(event) if staff else 0)
