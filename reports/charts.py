@@ -23,15 +23,16 @@ def _fmt(n) -> str:
     return format_number(n, 1 if isinstance(n, float) else None)
 
 
-def _open(height: int, title: str, css: str) -> str:
-    return (f'<svg class="chart {css}" viewBox="0 0 {WIDTH} {height}" role="img" '
+def _open(height: int, title: str, css: str, width: int = WIDTH) -> str:
+    return (f'<svg class="chart {css}" viewBox="0 0 {width} {height}" role="img" '
             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
             f'preserveAspectRatio="xMinYMin meet"><title>{escape(title)}</title>')
 
 
 def hbar(rows: list[tuple[str, float]], title: str, *, value_text=None, css: str = "",
-         max_value: float | None = None, bar_class: str = "bar") -> Markup:
-    """A horizontal bar chart: label on its own line, bar below, value at the right."""
+         max_value: float | None = None, bar_class: str = "bar", width: int = WIDTH) -> Markup:
+    """A horizontal bar chart: label on its own line, bar below, value at the right. A narrower
+    `width` keeps the 12 px text at 12 px or more in a narrow container (cases/charts.py)."""
     rows = list(rows)
     if not rows:
         return Markup(f'<p class="muted">Belum ada data untuk {escape(title.lower())}.</p>')
@@ -39,10 +40,10 @@ def hbar(rows: list[tuple[str, float]], title: str, *, value_text=None, css: str
     top = top or 1
     texts = [value_text(i, v) if value_text else _fmt(v or 0) for i, (_, v) in enumerate(rows)]
     # room for the longest value text (about 8 px per character at 12 px bold)
-    span = WIDTH - max(VALUE_W, 8 * max(len(t) for t in texts) + 14) - PAD
+    span = width - max(VALUE_W, 8 * max(len(t) for t in texts) + 14) - PAD
     step = LABEL_H + BAR_H + GAP
     height = PAD * 2 + step * len(rows)
-    out = [_open(height, title, css)]
+    out = [_open(height, title, css, width)]
     for i, (label, value) in enumerate(rows):
         y = PAD + i * step
         w = max(0.0, (value or 0) / top * span)
@@ -52,7 +53,7 @@ def hbar(rows: list[tuple[str, float]], title: str, *, value_text=None, css: str
                    f'height="{BAR_H}" rx="3"/>')
         out.append(f'<rect class="{bar_class}" x="{PAD}" y="{y + LABEL_H}" width="{w:.1f}" '
                    f'height="{BAR_H}" rx="3"/>')
-        out.append(f'<text class="val" x="{WIDTH - PAD}" y="{y + LABEL_H + 11}" font-size="12" '
+        out.append(f'<text class="val" x="{width - PAD}" y="{y + LABEL_H + 11}" font-size="12" '
                    f'text-anchor="end">{escape(text)}</text>')
     out.append("</svg>")
     return Markup("".join(out))
