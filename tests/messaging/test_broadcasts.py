@@ -136,6 +136,7 @@ def test_preview_counts_equal_the_messages_written_and_the_send_is_audited(
     assert entry.target_id == str(broadcast.id) and entry.rows == 5
     page = panitia.get(f"/kelola/siaran/{broadcast.id}").get_data(as_text=True)
     assert "Perubahan ruangan" in page and 'data-status="queued">5<' in page
+    assert "0812-****-0001" in page and "+6281299990001" not in page  # panitia: masked numbers
 
     # A second click on "Kirim" (same key) sends nothing more.
     again = panitia.post("/kelola/siaran/kirim", data={
@@ -154,6 +155,8 @@ def test_a_segment_that_changed_since_the_preview_or_is_empty_is_shown_again_not
         **form, "request_key": "k" * 32, "expected": "99"})
     assert resp.status_code == 409
     assert "Jumlah penerima berubah" in resp.get_data(as_text=True)
+    back = panitia.post("/kelola/siaran/baru", data={**form, "ubah": "1"})  # "Ubah" on the preview
+    assert back.status_code == 200 and 'value="Info"' in back.get_data(as_text=True)
     empty = panitia.post("/kelola/siaran/kirim", data={
         **form, "kegiatan": str(make_event().id), "request_key": "e" * 32, "expected": "0"})
     assert empty.status_code == 400 and "Tidak ada penerima" in empty.get_data(as_text=True)
