@@ -197,22 +197,29 @@ def test_logged_in_user_is_sent_away_from_sign_up(login_as):
     assert client.get("/daftar").status_code == 302
 
 
-def test_sign_up_post_is_rate_limited(app):
-    """A separate app instance with the limiter on (the shared test app runs without it)."""
+def test_failed_sign_ups_are_rate_limited_per_phone(app):
+    """A separate app instance with the limiter on (the shared test app runs without it). The
+    limits themselves (a hall of 300 on one address, NIK and email) are in tests/auth/test_limits.py."""
     from app import create_app
+    from extensions import db as _db
+    from extensions import limiter
 
     limited = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True,
                           "RATELIMIT_STORAGE_URI": "memory://",
                           "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
-    c = limited.test_client()
-    codes = [c.post("/daftar", data={"full_name": ""}).status_code for _ in range(6)]
-    assert codes[:5] == [200] * 5 and codes[5] == 429
-    assert c.get("/daftar").status_code == 200  # only POST is limited
-    with limited.app_context():
-        from extensions import db as _db
-        from extensions import limiter
-        _db.engine.dispose()
+    limiter.reset()
+    try:
+        c = limited.test_client()
+        codes = [c.post("/daftar", data={"full_name": "", "phone": "0812-3456-7890"}).status_code
+                 for _ in range(11)]
+        assert codes == [200] * 10 + [429]
+        assert c.get("/daftar").status_code == 200  # only POST is limited
+        assert c.post("/daftar", data={"full_name": "", "phone": "0812-3456-7891"}).status_code == 200
+    finally:
         limiter.reset()
+        limiter.enabled = False  # the limiter is one shared object
+        with limited.app_context():
+            _db.engine.dispose()
 
 
 def test_every_spelling_variant_is_searchable_on_the_page(client, app):
