@@ -87,7 +87,8 @@ def start_gunicorn(url: str, port: int, log) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=url, GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2",
                GUNICORN_ACCESSLOG="off", LOG_APP_ACCESS="0", RATELIMIT_ENABLED="0", LOG_LEVEL="warning",
                SECRET_KEY=os.environ.get("SECRET_KEY", "crash-bench-secret"))
-    proc = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "app:create_app()"],
+    proc = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
+                             "app:create_app()"],
                             cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
     import requests
     deadline = time.time() + 120  # a busy machine takes a while to import the app
@@ -162,7 +163,8 @@ def checked_in_tokens(url: str) -> tuple[set[str], int]:
     engine = create_engine(url)
     try:
         with engine.connect() as con:
-            tokens = set(con.scalars(select(Registration.token).join(CheckIn, CheckIn.registration_id == Registration.id)))
+            tokens = set(con.scalars(select(Registration.token)
+                                     .join(CheckIn, CheckIn.registration_id == Registration.id)))
             rows = con.scalar(select(func.count()).select_from(CheckIn))
         return tokens, rows
     finally:
@@ -213,7 +215,8 @@ def main(argv=None) -> int:
         s = requests.Session()
         s.headers["Authorization"] = f"Bearer {api_token}"
         for ticket, (scan_id, _status, body) in list(acked.items())[:20]:
-            r = s.post(f"{base}/api/v1/events/{event_id}/checkins", json={"code": ticket, "scan_id": scan_id}, timeout=10)
+            r = s.post(f"{base}/api/v1/events/{event_id}/checkins",
+                       json={"code": ticket, "scan_id": scan_id}, timeout=10)
             if r.status_code != 201 or r.json().get("result") != body.get("result"):
                 replay_bad += 1
         s.close()
