@@ -43,6 +43,8 @@ LABELS: dict[str, dict[str, str]] = {
         "not_registered": "Tidak terdaftar", "wrong_event": "Acara lain", "cancelled": "Dibatalkan",
         "invalid_code": "Kode tidak dikenal", "outside_window": "Di luar waktu check-in",
     },
+    "checkin_method": {"qr": "Pindai QR", "search": "Meja manual", "manual": "Manual",
+                       "self": "Mandiri"},
     "message_status": {"queued": "Antre", "sending": "Sedang dikirim", "sent": "Terkirim",
                        "failed": "Gagal", "unsendable": "Tidak dapat dikirim"},
     "channel": {"whatsapp": "WhatsApp", "email": "Email"},

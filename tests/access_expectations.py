@@ -119,6 +119,12 @@ EXPECTATIONS: dict[str, dict] = {
     "events.door_desk": SCANNERS,
     "events.door_check_in": SCANNERS_WRITE,
     "events.door_undo": STAFF_WRITE,
+    # Self check-in (issue 13.4): the projector is for panitia and admin; the page its QR opens is
+    # for anyone logged in (the code decides; the world's `code` is not a rotating code: 400).
+    "events.projector": STAFF,
+    "events.projector_qr": STAFF,
+    "events.self_check_in_page": same(400, anonymous=LOGIN),
+    "events.self_check_in": same(400, anonymous=LOGIN),
     # JSON API
     "api.openapi_spec": PUBLIC,
     "api.events": same(200, anonymous=401),

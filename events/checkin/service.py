@@ -37,7 +37,9 @@ from helpers.errors import DomainError
 from relawan.models import Relawan
 from timeutil import to_wib, utcnow
 
-METHODS = ("qr", "search", "manual")
+# How a check-in was made: scanner, door search, manual, or the person by the projector's QR
+# ("self", events/checkin/selfcode.py).
+METHODS = ("qr", "search", "manual", "self")
 
 
 @dataclass(frozen=True)
