@@ -5,12 +5,20 @@ from __future__ import annotations
 from flask import Flask, current_app, url_for
 from flask_login import current_user
 
-from auth.models import READER_ROLES, STAFF_ROLES, Role
+from auth.models import READER_ROLES, STAFF_ROLES, Role, is_staff_role
+from events.checkin.access import has_any_grant
 from helpers import formats, labels
 from relawan.models import mask_nik, mask_phone
 
-# (endpoint, label, roles or None for everyone logged in). Missing endpoints are skipped, so a
-# blueprint can add its pages without touching the base template.
+
+def may_open_scanner(user) -> bool:
+    """Staff scan every event; anyone else only while they hold a door-staff grant."""
+    return is_staff_role(user.role) or has_any_grant(user)
+
+
+# (endpoint, label, who: a set of roles, a predicate of the user, or None for everyone logged
+# in). Missing endpoints are skipped, so a blueprint can add its pages without touching the
+# base template.
 NAV = [
     ("relawan.home", "Beranda saya", {Role.RELAWAN}),
     ("events.index", "Kegiatan", None),
@@ -19,7 +27,7 @@ NAV = [
     ("events.programs", "Program pelatihan", READER_ROLES),
     ("events.speakers", "Narasumber", READER_ROLES),
     ("events.refresher_list", "Perlu penyegaran", STAFF_ROLES),
-    ("events.scanner_home", "Pindai QR", STAFF_ROLES | {Role.RELAWAN}),
+    ("events.scanner_home", "Pindai QR", may_open_scanner),
     ("relawan.screening", "Relawan", READER_ROLES),
     ("reports.dashboard", "Dasbor", READER_ROLES),
     ("auth.users", "Pengguna", {Role.ADMIN}),
@@ -38,10 +46,10 @@ def nav_items():
         return []
     endpoints = current_app.view_functions
     items = []
-    for endpoint, label, roles in NAV:
+    for endpoint, label, who in NAV:
         if endpoint not in endpoints:
             continue
-        if roles is None or current_user.role in roles:
+        if who is None or (who(current_user) if callable(who) else current_user.role in who):
             items.append((url_for(endpoint), label, endpoint))
     return items
 

@@ -10,7 +10,10 @@ from markupsafe import Markup, escape
 
 from helpers.formats import format_number
 
-WIDTH = 360          # viewBox width; the SVG scales to the container (CSS width: 100%)
+# viewBox width. The SVG scales to its container (CSS width: 100%, max-width 444 px): on a 360 px
+# phone a card leaves about 302 px, so 12-unit text draws at 12 px or more (302/296); the CSS cap
+# keeps it at 18 px at most on a desktop.
+WIDTH = 296
 LABEL_H = 15         # label line above the bar
 BAR_H = 14
 GAP = 9
@@ -66,15 +69,16 @@ def stacked(rows: list[tuple[str, list[int]]], series: list[tuple[str, str]], ti
     top = max(sum(v) for _, v in rows) or 1
     span = WIDTH - VALUE_W - PAD
     step = LABEL_H + BAR_H + GAP
-    legend_rows = (len(series) + 2) // 3
+    per_line = 2  # a legend label of 16 characters at 12 px fills about half of the width
+    legend_rows = (len(series) + per_line - 1) // per_line
     legend_h = legend_rows * 18 + 6
     height = PAD * 2 + step * len(rows) + legend_h
     out = [_open(height, title, "chart-stacked")]
-    for i, (key, label) in enumerate(series):  # legend, 3 per line
-        x = PAD + (i % 3) * 118
-        y = PAD + (i // 3) * 18
+    for i, (key, label) in enumerate(series):
+        x = PAD + (i % per_line) * (WIDTH // per_line)
+        y = PAD + (i // per_line) * 18
         out.append(f'<rect class="seg-{escape(key)}" x="{x}" y="{y + 2}" width="11" height="11" rx="2"/>')
-        out.append(f'<text class="lbl" x="{x + 15}" y="{y + 12}" font-size="11">{escape(label)}</text>')
+        out.append(f'<text class="lbl" x="{x + 15}" y="{y + 12}" font-size="12">{escape(label)}</text>')
     for i, (label, values) in enumerate(rows):
         y = PAD + legend_h + i * step
         out.append(f'<text class="lbl" x="{PAD}" y="{y + 11}" font-size="12">{escape(label)}</text>')
