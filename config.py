@@ -116,6 +116,10 @@ def build_config(instance_path: str) -> dict:
         "EMBLEM_MAX_BYTES": 512 * 1024,
         "EMBLEM_MAX_PIXELS": 4096 * 4096,
         "LATE_GRACE_MINUTES": int(os.environ.get("LATE_GRACE_MINUTES", "15")),
+        # Check-in window (events/checkin/window.py) unless an event sets its own: opens this
+        # many minutes before the start, closes this many after the end.
+        "CHECKIN_OPENS_MINUTES": int(os.environ.get("CHECKIN_OPENS_MINUTES", "120")),
+        "CHECKIN_CLOSES_MINUTES": int(os.environ.get("CHECKIN_CLOSES_MINUTES", "120")),
         "RETENTION_DAYS_REJECTED": int(os.environ.get("RETENTION_DAYS_REJECTED", "365")),
         "AUDIT_RETENTION_DAYS": int(os.environ.get("AUDIT_RETENTION_DAYS", "1825")),
         "RATELIMIT_STORAGE_URI": ratelimit_storage_uri(),

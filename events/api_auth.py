@@ -1,15 +1,69 @@
-"""Authentication for the JSON API: bearer token or session cookie + CSRF header."""
+"""Authentication for the JSON API (bearer token or session cookie + CSRF header) and the one
+reader of its JSON bodies (`json_body`: size and depth limits, read only after authentication)."""
 from __future__ import annotations
 
+import json
 from functools import wraps
 
 from flask import current_app, g, jsonify, request
 from flask_login import current_user
 
 from auth.tokens import lookup_token
+from helpers.errors import DomainError
 
 ENVELOPE_NULLS = {"attendee": None, "first_check_in": None}
 MAX_ID = 2**31 - 1  # INTEGER columns; larger path ids cannot exist (and overflow SQLite)
+# A scan body is ~200 bytes and 2 levels deep: anything far bigger or deeper is not a client of ours
+# (and 100,000 nested "[" would exhaust the parser's recursion).
+MAX_JSON_BYTES = 16 * 1024
+MAX_JSON_DEPTH = 20
+
+
+class BadJson(DomainError):
+    """A body that is not acceptable JSON (the app answers 400 JSON)."""
+
+    code = "bad_request"
+    kind = "invalid"
+
+
+def _too_deep(text: str, limit: int) -> bool:
+    """True when arrays/objects nest deeper than `limit` (brackets inside strings not counted)."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth, in_string, escaped = 0, False, False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
+
+
+def json_body():
+    """The request's JSON body (None when it is not JSON), read at most MAX_JSON_BYTES (413
+    beyond) and refused with 400 when malformed or nested deeper than MAX_JSON_DEPTH. Call it
+    only after api_login_required: an unauthenticated body is never read."""
+    if not request.is_json:
+        return None
+    request.max_content_length = MAX_JSON_BYTES
+    text = request.get_data(cache=True).decode("utf-8", errors="replace")
+    if _too_deep(text, MAX_JSON_DEPTH):
+        raise BadJson(f"Isi permintaan bersarang terlalu dalam (maksimal {MAX_JSON_DEPTH} tingkat).")
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise BadJson("Isi permintaan bukan JSON yang valid.") from None
 
 
 def error(status: int, result: str, message: str):

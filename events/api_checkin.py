@@ -6,7 +6,7 @@ import uuid
 from flask import g, jsonify, request
 
 from events.api import bp
-from events.api_auth import MAX_ID, api_login_required, error
+from events.api_auth import MAX_ID, api_login_required, error, json_body
 from events.checkin.access import can_undo, scannable_event, scannable_events
 from events.checkin.codes import MAX_CODE_LENGTH
 from events.checkin.queries import search, search_item, stats
@@ -18,9 +18,11 @@ from timeutil import parse_iso_utc, to_wib
 
 MAX_DEVICE_LENGTH = 80
 MAX_QUERY_LENGTH = 100
+MAX_REASON_LENGTH = 300
 # The HTTP status of each scan result: the one mapping from the service's outcome to the web.
 STATUS_OF_RESULT = {"checked_in": 201, "already_checked_in": 200, "invalid_code": 404,
-                    "not_registered": 409, "wrong_event": 409, "cancelled": 409}
+                    "not_registered": 409, "wrong_event": 409, "cancelled": 409,
+                    "outside_window": 409}
 
 
 class BadBody(DomainError):
@@ -48,15 +50,7 @@ def parse_scan(body) -> dict:
     """Validate a check-in body; raises BadBody with an Indonesian message."""
     if not isinstance(body, dict):
         raise BadBody("Isi permintaan harus berupa objek JSON.")
-    code = body.get("code")
-    if code is None:
-        raise BadBody("Kolom 'code' (isi QR yang dipindai) wajib diisi.")
-    if not isinstance(code, str):
-        raise BadBody("Kolom 'code' harus berupa teks.")
-    if not code.strip():
-        raise BadBody("Kolom 'code' kosong.")
-    if len(code) > MAX_CODE_LENGTH:
-        raise BadBody(f"Kolom 'code' terlalu panjang (maksimal {MAX_CODE_LENGTH} karakter).")
+    code, registration_id = _ticket(body)
     scan_id = body.get("scan_id")
     if scan_id is None:
         raise BadBody("Kolom 'scan_id' (UUID buatan perangkat) wajib diisi.")
@@ -81,8 +75,45 @@ def parse_scan(body) -> dict:
     method = body.get("method")
     if method is not None and method not in METHODS:
         raise BadBody("Kolom 'method' harus salah satu dari: qr, search, manual.")
-    return {"code": code, "scan_id": scan_id, "scanned_at": scanned_at, "device": device,
-            "method": method or "qr"}
+    return {"code": code, "registration_id": registration_id, "scan_id": scan_id,
+            "scanned_at": scanned_at, "device": device,
+            "method": method or ("search" if registration_id is not None else "qr"),
+            "force_reason": _force_reason(body)}
+
+
+def _ticket(body: dict) -> tuple[str | None, int | None]:
+    """(code, registration_id): exactly one of the scanned text or a registration id (the door
+    search, which never shows ticket tokens)."""
+    code, registration_id = body.get("code"), body.get("registration_id")
+    if registration_id is not None:
+        if code is not None:
+            raise BadBody("Isi salah satu saja: 'code' atau 'registration_id'.")
+        if (not isinstance(registration_id, int) or isinstance(registration_id, bool)
+                or not 0 < registration_id <= MAX_ID):
+            raise BadBody("Kolom 'registration_id' harus berupa bilangan bulat positif.")
+        return None, registration_id
+    if code is None:
+        raise BadBody("Kolom 'code' (isi QR yang dipindai) atau 'registration_id' wajib diisi.")
+    if not isinstance(code, str):
+        raise BadBody("Kolom 'code' harus berupa teks.")
+    if not code.strip():
+        raise BadBody("Kolom 'code' kosong.")
+    if len(code) > MAX_CODE_LENGTH:
+        raise BadBody(f"Kolom 'code' terlalu panjang (maksimal {MAX_CODE_LENGTH} karakter).")
+    return code, None
+
+
+def _force_reason(body: dict) -> str | None:
+    """The reason of a check-in forced outside the window (`force: true`), else None."""
+    force = body.get("force")
+    if force is not None and not isinstance(force, bool):
+        raise BadBody("Kolom 'force' harus true atau false.")
+    reason = _optional_str(body, "reason", MAX_REASON_LENGTH, "Kolom 'reason'")
+    if not force:
+        return None
+    if reason is None:
+        raise BadBody("Check-in di luar jendela waktu wajib disertai alasan (kolom 'reason').")
+    return reason
 
 
 @bp.post("/events/<int:event_id>/checkins")
@@ -90,10 +121,11 @@ def parse_scan(body) -> dict:
 def check_in(event_id: int):
     """Record one scan; answers with the outcome (replays of a scan_id get the first answer)."""
     event = scannable_event(g.api_user, event_id)  # 404 / 403 before a bad body's 400
-    scan = parse_scan(request.get_json(silent=True))
+    scan = parse_scan(json_body())
     outcome = record_scan(event, scan["code"], by_user=g.api_user, scan_id=scan["scan_id"],
                           scanned_at=scan["scanned_at"], device=scan["device"],
-                          method=scan["method"])
+                          method=scan["method"], registration_id=scan["registration_id"],
+                          force_reason=scan["force_reason"])
     db.session.commit()
     return jsonify(outcome.body), STATUS_OF_RESULT[outcome.result]
 

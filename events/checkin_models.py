@@ -26,6 +26,9 @@ class CheckIn(db.Model):
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     device: Mapped[str | None] = mapped_column(String(80))
     method: Mapped[str] = mapped_column(String(10), default="qr")  # qr | manual | search
+    # Set when panitia checked someone in outside the check-in window (record_scan's force):
+    # their reason. Such a check-in counts for completion (events/training/progress.py).
+    forced_reason: Mapped[str | None] = mapped_column(String(300))
 
     registration: Mapped[Registration] = relationship(back_populates="check_in")
     by_user = relationship("User")

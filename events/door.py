@@ -42,8 +42,8 @@ def door_check_in(event_id: int, registration_id: int):
     reg = db.get_or_404(Registration, registration_id)
     if reg.event_id != event.id:
         abort(404)
-    outcome = record_scan(event, reg.token, by_user=current_user, scan_id=new_scan_id(),
-                          method="search")
+    outcome = record_scan(event, by_user=current_user, scan_id=new_scan_id(), method="search",
+                          registration_id=reg.id)
     db.session.commit()
     category = {"ok": "success", "warn": "warning"}.get(RESULT_CLASS.get(outcome.result), "danger")
     flash(outcome.body["message"], category)

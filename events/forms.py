@@ -107,6 +107,10 @@ class EventForm(CleanForm):
     registration_closes_at = _dt("Pendaftaran ditutup (WIB)", required=False)
     allow_guests = BooleanField("Tamu tanpa akun boleh mendaftar (nama, instansi, nomor HP)")
     allow_walk_ins = BooleanField("Terima peserta datang langsung (walk-in) di pintu")
+    checkin_opens_minutes = Integer("Check-in dibuka (menit sebelum mulai)", validators=[
+        Optional(), NumberRange(min=0, max=10080, message="Antara 0 dan 10.080 menit (7 hari).")])
+    checkin_closes_minutes = Integer("Check-in ditutup (menit setelah selesai)", validators=[
+        Optional(), NumberRange(min=0, max=10080, message="Antara 0 dan 10.080 menit (7 hari).")])
     organiser_name = StringField("Narahubung panitia", validators=[Optional(), Length(max=120)])
     organiser_phone = PhoneField("Nomor HP narahubung", validators=[Optional(), Length(max=30)])
     organiser_email = EmailField("Email narahubung", validators=[Optional(), Length(max=254)])

@@ -127,6 +127,10 @@ class Event(db.Model):
     program_order: Mapped[int | None] = mapped_column(Integer)
     required: Mapped[bool] = mapped_column(Boolean, default=True)  # for program sessions
     late_grace_minutes: Mapped[int | None] = mapped_column(Integer)  # None = app default
+    # Check-in window (events/checkin/window.py): minutes before the start it opens and after
+    # the end it closes; None = CHECKIN_OPENS_MINUTES / CHECKIN_CLOSES_MINUTES from config.
+    checkin_opens_minutes: Mapped[int | None] = mapped_column(Integer)
+    checkin_closes_minutes: Mapped[int | None] = mapped_column(Integer)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

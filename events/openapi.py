@@ -4,7 +4,8 @@ Kept true by tests/events/test_api_openapi.py, which runs schemathesis against t
 """
 from __future__ import annotations
 
-from events.api_checkin import MAX_DEVICE_LENGTH, MAX_QUERY_LENGTH, STATUS_OF_RESULT
+from events.api_auth import MAX_JSON_BYTES, MAX_JSON_DEPTH
+from events.api_checkin import MAX_DEVICE_LENGTH, MAX_QUERY_LENGTH, MAX_REASON_LENGTH, STATUS_OF_RESULT
 from events.checkin.codes import MAX_CODE_LENGTH
 
 RESULTS = list(STATUS_OF_RESULT)
@@ -37,7 +38,14 @@ CHECKIN_RESULT = {
                        "description": "The CheckIn row (new one for checked_in, the first one for "
                                       "already_checked_in), usable for undo."},
         "walk_in": {"type": "boolean", "description": "checked_in only: registered at the door."},
-        "ticket_event": {"type": "object", "description": "wrong_event only: the ticket's event.",
+        "forced": {"type": "boolean", "description": "checked_in only: recorded outside the "
+                                                     "check-in window with a reason (force)."},
+        "window": {"type": "object", "required": ["opens", "closes"],
+                   "description": "outside_window only: the event's check-in window (WIB).",
+                   "properties": {"opens": {"type": "string", "format": "date-time"},
+                                  "closes": {"type": "string", "format": "date-time"}}},
+        "ticket_event": {"type": "object", "description": "wrong_event only: the ticket's event "
+                                                          "(its holder is not named).",
                          "properties": {"id": {"type": "integer"}, "title": {"type": "string"},
                                         "starts_at": {"type": "string", "format": "date-time"}}},
     },
@@ -47,7 +55,9 @@ ERROR = {
     "properties": {"result": {"type": "string", "enum": ERRORS},
                    "message": {"type": "string", "description": "Indonesian explanation."},
                    "attendee": {"type": "object", "nullable": True},
-                   "first_check_in": {"type": "object", "nullable": True}},
+                   "first_check_in": {"type": "object", "nullable": True},
+                   "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                              "description": "A message per body field (e.g. scanned_at)."}},
 }
 
 
@@ -61,7 +71,7 @@ def _errors(*codes: int) -> dict:
                  "control character is refused on every operation).", 401: "No or invalid credentials.",
             403: "Role may not do this, or CSRF token missing for cookie auth.",
             404: "Unknown event or check-in.", 405: "Method not allowed.",
-            429: "Too many requests."}
+            413: f"Body larger than {MAX_JSON_BYTES} bytes.", 429: "Too many requests."}
     return {str(c): _json("Error", text[c]) for c in codes}
 
 
@@ -101,8 +111,11 @@ def spec() -> dict:
                             "content": {"application/json": {"schema": {"oneOf": [
                                 {"$ref": "#/components/schemas/CheckInResult"},
                                 {"$ref": "#/components/schemas/Error"}]}}}},
-                    "409": _json("CheckInResult", "not_registered, wrong_event or cancelled"),
-                    **_errors(400, 401, 403)}}},
+                    "409": _json("CheckInResult", "not_registered, wrong_event, cancelled or "
+                                                  "outside_window (the scan time is outside "
+                                                  "the event's check-in window; panitia and "
+                                                  "admin may resend with force and reason)"),
+                    **_errors(400, 401, 403, 413)}}},
             "/events/{event_id}/stats": {"get": {
                 "operationId": "eventStats", "summary": "Live counter",
                 "parameters": [EVENT_ID],
@@ -135,21 +148,40 @@ def spec() -> dict:
                                "description": "Required with cookieAuth on POST and DELETE."},
             },
             "schemas": {
-                "Scan": {"type": "object", "required": ["code", "scan_id"], "properties": {
+                "Scan": {"type": "object", "required": ["scan_id"], "description": (
+                    "One scan: the scanned `code`, or `registration_id` for a person found by "
+                    f"the door search (exactly one of the two). JSON at most {MAX_JSON_BYTES} "
+                    f"bytes and {MAX_JSON_DEPTH} levels deep."),
+                    "oneOf": [{"required": ["code"]}, {"required": ["registration_id"]}],
+                    "properties": {
                     "code": {"type": "string", "minLength": 1, "maxLength": MAX_CODE_LENGTH,
                              "description": "Scanned text: the full ticket or card URL "
                                             "(…/t/<token>) or the bare token.",
                              "pattern": r"\S"},
+                    "registration_id": {"type": "integer", "minimum": 1, "maximum": 2147483647,
+                                        "description": "A registration of this event, from the "
+                                                       "door search (method `search`)."},
                     "scan_id": {"type": "string", "format": "uuid",
                                 "description": "Made by the device once per scan; replays "
                                                "return the first answer."},
                     "scanned_at": {"type": "string", "format": "date-time", "nullable": True,
                                    "maxLength": 40,
-                                   "description": "Device time of the scan (offline uploads)."},
+                                   "description": "Device time of the scan (offline uploads): "
+                                                  "at most 5 minutes ahead of the server and "
+                                                  "at most 30 days old, else 400. The check-in "
+                                                  "window is judged on it."},
                     "device": {"type": "string", "nullable": True,
                                "maxLength": MAX_DEVICE_LENGTH},
                     "method": {"type": "string", "nullable": True,
-                               "enum": ["qr", "search", "manual"]}}},
+                               "enum": ["qr", "search", "manual"]},
+                    "force": {"type": "boolean", "nullable": True,
+                              "description": "Panitia/admin only (403 otherwise): check in "
+                                             "although the scan is outside the check-in window; "
+                                             "needs `reason`, kept on the check-in and in the "
+                                             "audit log."},
+                    "reason": {"type": "string", "nullable": True,
+                               "maxLength": MAX_REASON_LENGTH,
+                               "description": "Why a check-in is forced (with `force`)."}}},
                 "Attendee": ATTENDEE,
                 "FirstCheckIn": FIRST,
                 "CheckInResult": CHECKIN_RESULT,
@@ -168,11 +200,13 @@ def spec() -> dict:
                     "message": {"type": "string", "nullable": True},
                     "items": {"type": "array", "items": {
                         "type": "object",
-                        "required": ["registration_id", "token", "name", "instansi",
+                        "required": ["registration_id", "name", "instansi",
                                      "phone_masked", "checked_in"],
+                        "description": "Never the ticket token: check a found person in with "
+                                       "`registration_id`.",
                         "properties": {
-                            "registration_id": {"type": "integer"},
-                            "token": {"type": "string", "description": "Send as `code`."},
+                            "registration_id": {"type": "integer",
+                                                "description": "Send as `registration_id`."},
                             "name": {"type": "string"},
                             "instansi": {"type": "string", "nullable": True},
                             "phone_masked": {"type": "string", "nullable": True},

@@ -8,8 +8,8 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from events import bp
-from events.api_checkin import STATUS_OF_RESULT
-from events.checkin.access import can_scan, can_undo, has_any_grant, scannable_events
+from events.api_checkin import MAX_REASON_LENGTH, STATUS_OF_RESULT
+from events.checkin.access import can_force, can_scan, can_undo, has_any_grant, scannable_events
 from events.checkin.service import new_scan_id, record_scan
 from events.models import Event, Registration
 from extensions import db
@@ -60,18 +60,23 @@ def scanner(event_id: int):
 @bp.post("/t/<token>/check-in")
 @login_required
 def ticket_check_in(token: str):
-    """One-tap check-in from a ticket opened with the phone's own camera app."""
+    """One-tap check-in from a ticket opened with the phone's own camera app; outside the
+    check-in window panitia confirm with a reason (`force`, `reason`) on the answer page."""
     reg = db.session.scalar(db.select(Registration).where(Registration.token == token))
     if reg is None:
         abort(404)
     event = scannable_event_or_403(reg.event_id)
+    force = request.form.get("force") == "1"
+    reason = BAD_CHARS.sub("", request.form.get("reason") or "").strip()[:MAX_REASON_LENGTH] or None
     outcome = record_scan(event, token, by_user=current_user, scan_id=new_scan_id(),
                           device=BAD_CHARS.sub("", request.form.get("device") or "")[:80] or None,
-                          method="manual")
+                          method="manual", force_reason=reason if force else None)
     db.session.commit()
     status = STATUS_OF_RESULT[outcome.result]  # a page: 200 for a new check-in too
     return render_template("events/scanner_result.html", outcome=outcome, event=event,
-                           token=token, css=RESULT_CLASS.get(outcome.result, "error")), \
+                           token=token, css=RESULT_CLASS.get(outcome.result, "error"),
+                           can_force=can_force(current_user), reason_missing=force and not reason,
+                           max_reason=MAX_REASON_LENGTH), \
         200 if status == 201 else status
 
 

@@ -89,7 +89,9 @@ def event_data(form: EventForm) -> EventData:
         ketua_panitia_name=(form.ketua_panitia_name.data or "").strip() or None,
         ketua_panitia_nip=form.ketua_panitia_nip.data,
         kepala_dinas_name=(form.kepala_dinas_name.data or "").strip() or None,
-        kepala_dinas_nip=form.kepala_dinas_nip.data)
+        kepala_dinas_nip=form.kepala_dinas_nip.data,
+        checkin_opens_minutes=form.checkin_opens_minutes.data,
+        checkin_closes_minutes=form.checkin_closes_minutes.data)
 
 
 def apply_errors(form, error: DomainError) -> None:

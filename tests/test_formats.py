@@ -3,9 +3,10 @@ Babel, and the pages that show them."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from helpers import formats
+from timeutil import utcnow
 
 # 14.05 UTC is 21.05 WIB.
 EVENING = datetime(2026, 11, 28, 14, 5)
@@ -48,7 +49,7 @@ def test_event_report_card_shows_rate_with_comma_and_scan_answer_time_in_wib(app
     from tests.events.test_checkin_helpers import make_registration, scan
 
     client = login_as("panitia")
-    event = make_event()
+    event = make_event(starts_at=utcnow() + timedelta(hours=1))  # check-in window open now
     make_registration(app, event, name="Siti Aminah", instansi="PKK Kasemen")
     make_registration(app, event, name="Rina", instansi="Karang Taruna")
     _, token = make_registration(app, event, name="Dewi", instansi="Kampus")

@@ -63,11 +63,13 @@ def can_scan(user, event_id: int) -> bool:
                              .where(DoorStaffGrant.event_id == event_id)) is not None
 
 
-_EVENT = select(Event.id, Event.kind).where(Event.id == bindparam("event_id"))
+_EVENT = select(Event.id, Event.kind, Event.title, Event.starts_at, Event.ends_at,
+                Event.checkin_opens_minutes, Event.checkin_closes_minutes
+                ).where(Event.id == bindparam("event_id"))
 
 
 def scannable_event(user, event_id: int):
-    """The event's (id, kind) if `user` may scan it; else EventNotFound / NoScanAccess. A Core
+    """The event's (id, kind, title, times and check-in window) if `user` may scan it; else EventNotFound / NoScanAccess. A Core
     read: it runs on every scan, and an ORM load costs more than the check-in itself."""
     event = (db.session.connection().execute(_EVENT, {"event_id": event_id}).first()
              if 0 < event_id < 2**31 else None)
@@ -81,6 +83,11 @@ def scannable_event(user, event_id: int):
 def can_undo(user) -> bool:
     """Undo is for panitia and admin only (door staff scan)."""
     return user is not None and is_staff_role(getattr(user, "role", None))
+
+
+def can_force(user) -> bool:
+    """A check-in outside the window, with a reason, is for panitia and admin only."""
+    return can_undo(user)
 
 
 def has_any_grant(user) -> bool:

@@ -43,6 +43,8 @@ def message_for(result: str, extra: dict) -> str:
     """The sentence shown to the door staff."""
     name = _name(extra)
     if result == "checked_in":
+        if extra.get("forced"):
+            return f"{name} dicatat hadir di luar jendela check-in (dengan alasan dari panitia)."
         if extra.get("walk_in"):
             return f"{name} didaftarkan sebagai peserta walk-in dan kehadirannya tercatat."
         return f"Selamat datang, {name}. Kehadiran tercatat."
@@ -53,12 +55,13 @@ def message_for(result: str, extra: dict) -> str:
             when = format_wib(parse_iso_utc(first["at"]), "short")
             return f"{name} sudah check-in pada {when} oleh {first['by']}."
         return f"{name} sudah check-in sebelumnya."
-    if result == "wrong_event":
+    if result == "wrong_event":  # only the other event: its ticket holder is not named here
         other = extra.get("other_event")
         if other is not None:
-            return (f"Tiket ini untuk acara lain: «{other.title}», "
-                    f"{format_wib(other.starts_at, 'date')}.")
-        return "Tiket ini untuk acara lain."
+            return f"Tiket untuk kegiatan lain: {other.title}"
+        return "Tiket untuk kegiatan lain."
+    if result == "outside_window":
+        return f"{name}: {extra['window_refusal']}"
     if result == "cancelled":
         return f"Pendaftaran {name} untuk acara ini sudah dibatalkan."
     if result == "not_registered":
@@ -67,4 +70,6 @@ def message_for(result: str, extra: dict) -> str:
         if extra.get("reason"):
             return f"{name} tidak terdaftar di acara ini. {extra['reason']}"
         return f"{name} tidak terdaftar di acara ini."
+    if extra.get("by_id"):
+        return "Pendaftaran tidak ditemukan di acara ini."
     return "Kode QR tidak dikenal. Pastikan yang dipindai adalah tiket atau kartu relawan P2TP2A."

@@ -81,11 +81,12 @@ def phone_of(reg) -> str | None:
 
 
 def search_item(reg) -> dict:
-    """One registrant as the scanner's search list shows it (phone masked)."""
+    """One registrant as the scanner's search list shows it (phone masked). Never the ticket
+    token: door staff check a found person in by registration_id (issue 11.3)."""
     from events.checkin.messages import attendee_of
 
     attendee = attendee_of(reg)
-    return {"registration_id": reg.id, "token": reg.token, "name": attendee["name"],
+    return {"registration_id": reg.id, "name": attendee["name"],
             "instansi": attendee["instansi"], "phone_masked": mask_phone(phone_of(reg)) if phone_of(reg) else None,
             "checked_in": reg.check_in is not None, "status": reg.status}
 

@@ -10,7 +10,12 @@ event. The rules (DESIGN.md "Check-in is idempotent"):
   (retry after a timeout, offline queue uploaded twice) gets the same answer, also when two
   copies race (the unique scan_id decides, the loser returns the winner's answer);
 - a lost race rolls the request's unit of work back (no SAVEPOINT: on SQLite a savepoint on a
-  fresh pysqlite transaction would commit) and judges again.
+  fresh pysqlite transaction would commit) and judges again;
+- the scan time must be plausible (window.check_scan_time, 400) and inside the event's check-in
+  window (window.in_window) or the answer is `outside_window`; panitia and admin may force it
+  with a reason (access.can_force), kept on the CheckIn and in the audit log.
+A scan names a ticket by its scanned `code` or, from the door search (which never shows tokens),
+by `registration_id` of this event.
 
 It returns a ScanOutcome (result name + JSON body) and knows nothing of HTTP: the API maps a
 result to a status once (events/api_checkin.py). Statements are SQLAlchemy Core on the
@@ -27,8 +32,10 @@ from sqlalchemy.exc import IntegrityError
 
 import audit
 from auth.models import User
+from events.checkin.access import NoScanAccess, can_force
 from events.checkin.codes import parse_code
 from events.checkin.messages import attendee_from_row, attendee_of, first_from_row, message_for
+from events.checkin.window import check_scan_time, checkin_window, in_window, window_message
 from events.checkin_models import CheckIn, ScanRecord
 from events.models import Event, EventKind, Registration, RegistrationStatus
 from events.training import recompute_for_relawan
@@ -63,21 +70,37 @@ def new_scan_id() -> str:
     return str(uuid.uuid4())
 
 
-def record_scan(event, code: str, *, by_user, scan_id: str, scanned_at: datetime | None = None,
-                device: str | None = None, method: str = "qr") -> ScanOutcome:
-    """Check the holder of `code` in to `event` (from access.scannable_event); a replay of
-    `scan_id` gets the first answer. Adds and flushes; the caller commits."""
+def record_scan(event, code: str | None = None, *, by_user, scan_id: str,
+                scanned_at: datetime | None = None, device: str | None = None, method: str = "qr",
+                registration_id: int | None = None, force_reason: str | None = None) -> ScanOutcome:
+    """Check the holder of `code` (or registration `registration_id` of this event) in to
+    `event` (from access.scannable_event); a replay of `scan_id` gets the first answer.
+    `force_reason` (panitia, admin) checks in outside the window. Adds and flushes; the caller
+    commits. Raises BadScanTime for an implausible `scanned_at`, NoScanAccess for a force by
+    door staff."""
+    now = utcnow()
+    if scanned_at is not None:
+        check_scan_time(scanned_at, now)
+    if force_reason is not None and not can_force(by_user):
+        raise NoScanAccess("Hanya panitia atau admin yang dapat mencatat check-in di luar "
+                           "jendela waktu.")
     event_id, event_kind = event.id, event.kind  # plain values survive a rollback
+    window = checkin_window(event)
     user_id = getattr(by_user, "id", None)
-    token = parse_code(code)
-    scan = {"scan_id": scan_id, "event_id": event_id, "by_user_id": user_id,
-            "scanned_at": scanned_at or utcnow(), "device": device,
-            "method": method if method in METHODS else "qr"}
+    token = parse_code(code) if registration_id is None else None
+    at = scanned_at or now
+    scan = {"scan_id": scan_id, "event_id": event_id, "by_user_id": user_id, "scanned_at": at,
+            "device": device, "method": method if method in METHODS else "qr", "forced_reason": None}
+    window_refusal = None
+    if not in_window(event, at):  # forced by panitia (with its reason), or refused
+        scan["forced_reason"] = force_reason
+        window_refusal = None if force_reason else window_message(event, at)
     for _attempt in range(3):
-        stored, row = _look(scan_id, token)
+        stored, row = _look(scan_id, token, registration_id=registration_id, event_id=event_id)
         if stored is not None:
             return stored
-        result, extra, row = _decide(event_id, token, row)
+        result, extra, row = _decide(event_id, token, row, window_refusal,
+                                     by_id=registration_id is not None)
         if result == "retry":
             continue
         if result == "checked_in":
@@ -86,12 +109,18 @@ def record_scan(event, code: str, *, by_user, scan_id: str, scanned_at: datetime
             except IntegrityError:  # another door (or a copy of this scan) was first
                 db.session.rollback()
                 continue
-        outcome = _outcome(result, extra)
+            extra["forced"] = scan["forced_reason"] is not None
+        outcome = _outcome(result, extra, window)
         try:
             _insert_answer(scan, outcome)
         except IntegrityError:  # a copy of this scan_id answered first: its answer stands
             db.session.rollback()
             continue
+        if result == "checked_in" and scan["forced_reason"] is not None:
+            audit.record("checkin_forced", None, user=by_user, details={
+                "event_id": event_id, "registration_id": row.id, "checkin_id": extra["checkin_id"],
+                "scanned_at": at.isoformat(), "reason": scan["forced_reason"]},
+                note=scan["forced_reason"])
         if result == "checked_in" and row.relawan_id and event_kind == EventKind.PELATIHAN:
             recompute_for_relawan(row.relawan_id)
         return outcome
@@ -137,16 +166,24 @@ def _look_query(on_scan, on_registration):
 
 
 _LOOK_BY_TOKEN = _look_query(SCAN.c.scan_id == bindparam("scan_id"), REG.c.token == bindparam("token"))
+_LOOK_BY_ID = _look_query(SCAN.c.scan_id == bindparam("scan_id"),
+                          (REG.c.id == bindparam("registration_id"))
+                          & (REG.c.event_id == bindparam("event_id")))
 
 
-def _look(scan_id: str, token: str | None, registration=None):
+def _look(scan_id: str | None, token: str | None, registration=None, *,
+          registration_id: int | None = None, event_id: int | None = None):
     """(stored answer or None, registration row or None) in one statement: the ScanRecord of
-    `scan_id` and the registration of the ticket `token` (or the one matching `registration`,
-    a WHERE clause, with scan_id None) with its relawan and its check-in, if any."""
-    if registration is None:
-        query, params = _LOOK_BY_TOKEN, {"scan_id": scan_id, "token": token or ""}
-    else:
+    `scan_id` and the registration of the ticket `token` (or `registration_id` of `event_id`, or
+    the one matching `registration`, a WHERE clause, with scan_id None) with its relawan and its
+    check-in, if any."""
+    if registration is not None:
         query, params = _look_query(false(), registration), {}
+    elif registration_id is not None:
+        query, params = _LOOK_BY_ID, {"scan_id": scan_id, "registration_id": registration_id,
+                                      "event_id": event_id}
+    else:
+        query, params = _LOOK_BY_TOKEN, {"scan_id": scan_id, "token": token or ""}
     row = db.session.connection().execute(query, params).first()
     if row.s_result is not None:
         return ScanOutcome(row.s_result, row.s_body), None
@@ -154,9 +191,12 @@ def _look(scan_id: str, token: str | None, registration=None):
 
 
 # ------------------------------------------------------------------------- the decision
-def _decide(event_id: int, token: str | None, row):
-    """(result, extra, registration row) for a scanned code; "checked_in" means: insert."""
-    if token is None:
+def _decide(event_id: int, token: str | None, row, window_refusal: str | None, *, by_id: bool):
+    """(result, extra, registration row) for a scanned code or a registration id; "checked_in"
+    means: insert. `window_refusal` is the message when the scan is outside the window."""
+    if by_id and row is None:
+        return "invalid_code", {"by_id": True}, None
+    if token is None and not by_id:
         return "invalid_code", {}, None
     if row is None:  # not a ticket: maybe a relawan's personal card
         relawan = db.session.scalar(select(Relawan).where(Relawan.card_token == token))
@@ -164,10 +204,12 @@ def _decide(event_id: int, token: str | None, row):
             return "invalid_code", {}, None
         _stored, row = _look(None, None, (REG.c.event_id == event_id) & (REG.c.relawan_id == relawan.id))
         if row is None:
+            if window_refusal is not None:
+                return "outside_window", {"attendee": {"name": relawan.full_name, "instansi": None},
+                                          "window_refusal": window_refusal}, None
             return _walk_in(event_id, relawan)
-    if row.event_id != event_id:
-        return "wrong_event", {"attendee": attendee_from_row(row),
-                               "other_event": db.session.get(Event, row.event_id)}, row
+    if row.event_id != event_id:  # no name: the holder is not this door's business
+        return "wrong_event", {"other_event": db.session.get(Event, row.event_id)}, row
     attendee = attendee_from_row(row)
     if row.status == RegistrationStatus.CANCELLED:
         return "cancelled", {"attendee": attendee}, row
@@ -176,6 +218,8 @@ def _decide(event_id: int, token: str | None, row):
     if row.ci_id is not None:
         return "already_checked_in", {"attendee": attendee, "first_check_in": first_from_row(row),
                                       "checkin_id": row.ci_id}, row
+    if window_refusal is not None:
+        return "outside_window", {"attendee": attendee, "window_refusal": window_refusal}, row
     return "checked_in", {"attendee": attendee,
                           "walk_in": bool(row.is_walk_in and row.source == "walk_in")}, row
 
@@ -218,13 +262,17 @@ def _insert_answer(scan: dict, outcome: ScanOutcome) -> None:
         "body": outcome.body, "by_user_id": scan["by_user_id"], "recorded_at": utcnow()})
 
 
-def _outcome(result: str, extra: dict) -> ScanOutcome:
+def _outcome(result: str, extra: dict, window: tuple[datetime, datetime]) -> ScanOutcome:
     """The full JSON body for `result`."""
     body = {"result": result, "message": message_for(result, extra),
             "attendee": extra.get("attendee"), "first_check_in": extra.get("first_check_in"),
             "checkin_id": extra.get("checkin_id")}
     if result == "checked_in":
         body["walk_in"] = bool(extra.get("walk_in"))
+        body["forced"] = bool(extra.get("forced"))
+    if result == "outside_window":
+        body["window"] = {"opens": to_wib(window[0]).isoformat(timespec="seconds"),
+                          "closes": to_wib(window[1]).isoformat(timespec="seconds")}
     other = extra.get("other_event")
     if result == "wrong_event" and other is not None:
         body["ticket_event"] = {"id": other.id, "title": other.title,

@@ -24,7 +24,7 @@ EDITABLE = ("kind", "title", "description", "venue_name", "venue_address", "star
             "registration_opens_at", "registration_closes_at", "allow_guests", "allow_walk_ins",
             "organiser_name", "organiser_phone", "organiser_email", "program_id", "program_order",
             "required", "ketua_panitia_name", "ketua_panitia_nip", "kepala_dinas_name",
-            "kepala_dinas_nip")
+            "kepala_dinas_nip", "checkin_opens_minutes", "checkin_closes_minutes")
 
 
 class EventError(DomainError):
@@ -61,6 +61,9 @@ class EventData:
     ketua_panitia_nip: str | None = None
     kepala_dinas_name: str | None = None
     kepala_dinas_nip: str | None = None
+    # Check-in window minutes (events/checkin/window.py); None: the configured defaults
+    checkin_opens_minutes: int | None = None
+    checkin_closes_minutes: int | None = None
     extra: dict = field(default_factory=dict)
 
 

@@ -5,7 +5,9 @@ history, the completion rule and the certificate's hours all ask `progress()`.
 
 Attended = a CheckIn exists for the relawan's confirmed registration of a session that is not
 cancelled (late check-ins count; izin without a check-in does not; a check-in wins over izin,
-as in the attendance statuses of events/training/attendance.py).
+as in the attendance statuses of events/training/attendance.py). Only a check-in scanned inside
+the session's check-in window counts (events/checkin/window.py, issue 13.1), or one panitia
+forced outside it with a reason (CheckIn.forced_reason): they confirmed the person was there.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from events.checkin.window import in_window
 from events.checkin_models import CheckIn
 from events.models import (
     Event,
@@ -50,15 +53,19 @@ def session_hours(start: datetime, end: datetime) -> float:
     return round(max((end - start).total_seconds(), 0) / 3600.0, 2)
 
 
-def attended_event_ids(relawan_id: int, event_ids: list[int]) -> set[int]:
-    """Sessions (of `event_ids`) where the relawan has a check-in on a confirmed registration."""
-    if not event_ids:
+def attended_event_ids(relawan_id: int, sessions: list[Event]) -> set[int]:
+    """Sessions (of `sessions`) where the relawan has a check-in on a confirmed registration,
+    scanned inside the session's check-in window or forced by panitia."""
+    by_id = {s.id: s for s in sessions}
+    if not by_id:
         return set()
-    rows = db.session.scalars(
-        select(Registration.event_id).join(CheckIn, CheckIn.registration_id == Registration.id)
-        .where(Registration.relawan_id == relawan_id, Registration.event_id.in_(event_ids),
+    rows = db.session.execute(
+        select(Registration.event_id, CheckIn.scanned_at, CheckIn.forced_reason)
+        .join(CheckIn, CheckIn.registration_id == Registration.id)
+        .where(Registration.relawan_id == relawan_id, Registration.event_id.in_(list(by_id)),
                Registration.status == RegistrationStatus.CONFIRMED))
-    return set(rows)
+    return {event_id for event_id, scanned_at, forced in rows
+            if forced is not None or in_window(by_id[event_id], scanned_at)}
 
 
 def progress(program: TrainingProgram, relawan_id: int) -> Progress:
@@ -70,7 +77,7 @@ def progress(program: TrainingProgram, relawan_id: int) -> Progress:
         ProgramEnrollment.program_id == program.id, ProgramEnrollment.relawan_id == relawan_id))
     sessions = [s for s in program.sessions if s.status != EventStatus.CANCELLED
                 and (since is None or s.starts_at >= since)]
-    attended = attended_event_ids(relawan_id, [s.id for s in sessions])
+    attended = attended_event_ids(relawan_id, sessions)
     required = [s for s in sessions if s.required]
     if program.completion_rule == "min_sessions":
         needed = program.min_sessions or 0

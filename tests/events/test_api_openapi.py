@@ -12,6 +12,7 @@ from schemathesis import GenerationConfig
 from schemathesis.checks import ALL_CHECKS
 
 from tests.events.test_checkin_helpers import make_registration, make_token
+from tests.events.test_checkin_helpers import make_event  # noqa: F401  (window open now)
 
 
 def _hypothesis_jsonschema_compat() -> None:

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from datetime import timedelta
+
+import pytest
 
 from auth.models import ApiToken
 from auth.tokens import create_token
@@ -10,6 +13,16 @@ from events.checkin_models import DoorStaffGrant
 from events.models import Registration, RegistrationStatus
 from extensions import db
 from timeutil import utcnow
+
+
+@pytest.fixture
+def make_event(make_event):
+    """make_event(**overrides) whose event starts within the hour: its check-in window
+    (events/checkin/window.py) is open now. Import it into a test module to use it there."""
+    def factory(**kw):
+        kw.setdefault("starts_at", utcnow().replace(microsecond=0) + timedelta(hours=1))
+        return make_event(**kw)
+    return factory
 
 
 def make_registration(app, event, *, relawan=None, status=RegistrationStatus.CONFIRMED,

@@ -10,6 +10,7 @@ from auth.models import AuditEntry
 from events.checkin_models import CheckIn, DoorStaffGrant
 from extensions import db
 from tests.events.test_checkin_helpers import make_registration
+from tests.events.test_checkin_helpers import make_event  # noqa: F401  (window open now)
 from timeutil import utcnow
 
 

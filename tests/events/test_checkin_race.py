@@ -14,6 +14,7 @@ from tests.events.test_checkin_helpers import (
     make_token,
     scan,
 )
+from tests.events.test_checkin_helpers import make_event  # noqa: F401  (window open now)
 
 THREADS = 8
 

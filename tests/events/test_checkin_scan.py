@@ -17,7 +17,8 @@ from events.models import Event, Registration, RegistrationStatus
 from extensions import db
 from tests.conftest import login
 from tests.events.test_checkin_helpers import bearer, grant, make_registration, make_token, scan
-from timeutil import parse_iso_utc, utcnow
+from tests.events.test_checkin_helpers import make_event  # noqa: F401  (window open now)
+from timeutil import parse_iso_utc, to_wib, utcnow
 
 
 def _rows(app, event_id):
@@ -54,15 +55,16 @@ def door(request, app, make_user, make_event):
 
 def test_first_scan_second_scan_and_replay(app, door):
     _reg, token = make_registration(app, door.event, name="Siti Aminah")
+    offline_at = to_wib(utcnow().replace(microsecond=0) - timedelta(minutes=30)).isoformat()
     first = scan(f"http://localhost/t/{token}", device="Pintu A",
-                 scanned_at="2026-11-28T09:15:00+07:00", method="search")
+                 scanned_at=offline_at, method="search")
     out = [door.post(first), door.post(first), door.post(scan(token, device="Pintu B"))]
     assert [s for s, _b in out] == [201, 201, 200]
     assert out[1][1] == out[0][1]  # the replay gets the first answer, checkin_id included
     assert out[2][1]["first_check_in"]["by"] == "Budi Panitia (Pintu A)"
     assert out[2][1]["checkin_id"] == out[0][1]["checkin_id"]
     checkins, records = _rows(app, door.event.id)
-    assert checkins == [("search", "Pintu A", parse_iso_utc("2026-11-28T09:15:00+07:00"))]
+    assert checkins == [("search", "Pintu A", parse_iso_utc(offline_at))]
     assert records == ["checked_in", "already_checked_in"]
 
 
@@ -151,8 +153,8 @@ def test_lost_race_rolls_back_and_answers_already_checked_in(app, door, monkeypa
     real_look = service._look
     looks = []
 
-    def stale_once(scan_id, token, registration=None):
-        stored, row = real_look(scan_id, token, registration)
+    def stale_once(scan_id, token, registration=None, **kw):
+        stored, row = real_look(scan_id, token, registration, **kw)
         looks.append(row)
         if len(looks) == 1 and row is not None:  # the first read misses the other door's check-in
             row = SimpleNamespace(**{**row._asdict(), "ci_id": None})

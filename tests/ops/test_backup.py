@@ -13,6 +13,7 @@ import sqlite3
 import threading
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import create_engine, select, text
@@ -23,6 +24,7 @@ from events.checkin_models import CheckIn
 from events.models import Event, Registration
 from extensions import db
 from ops import backup as backup_mod
+from timeutil import utcnow
 
 N_REGISTRATIONS = 240
 N_THREADS = 4
@@ -125,7 +127,7 @@ def restore_url(app, tmp_path):
 
 def test_backup_during_checkin_load_keeps_every_acknowledged_checkin(app, make_event, tmp_path, restore_url):
     _need_pg_tools(app)
-    event = make_event()
+    event = make_event(starts_at=utcnow() + timedelta(hours=1))  # check-in window open now
     tokens = _make_registrations(app, event.id, N_REGISTRATIONS)
     path = tmp_path / "cadangan.bak"
     before, acked, elapsed, _remaining = _check_in_under_load(app, event.id, tokens, path)

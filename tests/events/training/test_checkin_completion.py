@@ -1,6 +1,8 @@
 """Check-in of a pelatihan session completes the program and issues its certificate (events.training)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from events.models import ProgramEnrollment, TrainingProgram
@@ -8,6 +10,7 @@ from events.training import Certificate
 from extensions import db
 from relawan.models import Relawan
 from tests.events.test_checkin_helpers import make_registration, scan
+from timeutil import utcnow
 
 
 def test_last_required_session_check_in_makes_the_relawan_aktif(app, login_as, make_event,
@@ -22,7 +25,8 @@ def test_last_required_session_check_in_makes_the_relawan_aktif(app, login_as, m
         program_id = program.id
         db.session.add(ProgramEnrollment(program_id=program_id, relawan_id=rel.id, status="active"))
         db.session.commit()
-    event = make_event(kind="pelatihan", program_id=program_id, program_order=1, required=True)
+    event = make_event(kind="pelatihan", program_id=program_id, program_order=1, required=True,
+                       starts_at=utcnow() + timedelta(hours=1))  # check-in window open now
     _reg, token = make_registration(app, event, relawan=rel)
     resp = client.post(f"/api/v1/events/{event.id}/checkins", json=scan(token))
     assert resp.status_code == 201
@@ -44,7 +48,7 @@ def test_sosialisasi_check_in_completes_no_program(app, login_as, make_event, ma
         db.session.flush()
         db.session.add(ProgramEnrollment(program_id=program.id, relawan_id=rel.id, status="active"))
         db.session.commit()
-    event = make_event(kind="sosialisasi")
+    event = make_event(kind="sosialisasi", starts_at=utcnow() + timedelta(hours=1))
     _reg, token = make_registration(app, event, relawan=rel)
     assert client.post(f"/api/v1/events/{event.id}/checkins", json=scan(token)).status_code == 201
     with app.app_context():
