@@ -11,6 +11,7 @@ from sqlalchemy import select
 from events import bp
 from events.ics import event_ics
 from events.models import Event, EventStatus, TrainingProgram
+from events.services import eligibility
 from events.services import registration as reg_service
 from events.services.speakers import conflicts_for_event
 from events.viewutil import current_relawan, is_reader, is_staff, visible_event_or_404
@@ -32,6 +33,13 @@ def index():
     if relawan is not None:
         mine = {r.event_id: r for r in reg_service.registrations_of_relawan(relawan.id, include_past=False)}
     return render_template("events/index.html", events=events, programs=program_list, mine=mine)
+
+
+@bp.app_context_processor
+def eligibility_helpers():
+    """Pages ask the one rule of who may register (events/services/eligibility.py) before they
+    offer a register button: `may_register(relawan, event)`, `may_join_training(relawan)`."""
+    return {"may_register": eligibility.may_register, "may_join_training": eligibility.may_join_training}
 
 
 @bp.get("/kegiatan/<int:event_id>")

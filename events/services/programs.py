@@ -15,8 +15,8 @@ from events.models import (
     RegistrationStatus,
     TrainingProgram,
 )
+from events.services.eligibility import may_join_training
 from events.services.registration import (
-    PROGRAM_ELIGIBLE,
     AlreadyRegistered,
     EventCancelled,
     NotEligible,
@@ -27,17 +27,6 @@ from extensions import db
 from helpers.errors import DomainError
 from relawan.models import Relawan, RelawanStatus
 from timeutil import utcnow
-
-# Decision: a calon must be verified by panitia (screening) before joining a training program;
-# ditolak and nonaktif relawan may not join. terverifikasi, dalam_pelatihan and aktif may
-# (PROGRAM_ELIGIBLE, also applied to direct registration for a single program session).
-NOT_ELIGIBLE_MESSAGES = {
-    RelawanStatus.CALON: "Akun Anda masih menunggu verifikasi panitia. Setelah diverifikasi, "
-                         "Anda dapat mendaftar program pelatihan.",
-    RelawanStatus.DITOLAK: "Pendaftaran relawan Anda tidak disetujui, sehingga belum dapat "
-                           "mengikuti program pelatihan.",
-    RelawanStatus.NONAKTIF: "Status relawan Anda nonaktif. Hubungi panitia untuk mengaktifkan kembali.",
-}
 
 
 class ProgramError(DomainError):
@@ -117,8 +106,9 @@ def enroll_relawan(program: TrainingProgram, relawan: Relawan, by_user=None, *,
         raise EventCancelled("Program pelatihan ini dibatalkan.")
     if program.status != EventStatus.PUBLISHED:
         raise RegistrationError("Program pelatihan ini belum dibuka untuk pendaftaran.")
-    if relawan.status not in PROGRAM_ELIGIBLE:
-        raise NotEligible(NOT_ELIGIBLE_MESSAGES.get(relawan.status))
+    decision = may_join_training(relawan)
+    if not decision:
+        raise NotEligible(decision.reason)
     sessions = open_sessions(program)
     if not sessions:
         raise RegistrationError("Tidak ada sesi program yang masih dapat didaftarkan.")

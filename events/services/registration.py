@@ -15,15 +15,13 @@ import audit
 from auth.models import is_staff_role
 from events.models import Event, EventStatus, Registration, RegistrationStatus
 from events.services import notices
+from events.services.eligibility import may_register
 from extensions import db
 from helpers.errors import DomainError
-from relawan.models import Relawan, RelawanStatus
+from relawan.models import Relawan
 from timeutil import utcnow
 
-# Relawan in these states may not register for anything (rejected or deactivated).
-BLOCKED_STATUSES = {RelawanStatus.DITOLAK, RelawanStatus.NONAKTIF}
-# Training (program sessions) is for verified relawan: a calon is screened by panitia first.
-PROGRAM_ELIGIBLE = {RelawanStatus.TERVERIFIKASI, RelawanStatus.DALAM_PELATIHAN, RelawanStatus.AKTIF}
+# Who may register for what (status rules) is events/services/eligibility.py, asked below.
 # Registrations that queue their ticket at once. Not "program" (one enrollment registers every
 # session: a ticket each would flood the phone), "import" (panitia send invitees their tickets
 # with "Kirim tiket") or "walk_in" (the person is already in the room).
@@ -147,10 +145,9 @@ def _reuse_cancelled(reg: Registration, event: Event, source: str, confirmed: bo
 def register_relawan(event: Event, relawan: Relawan, *, source: str = "self",
                      enrollment_id: int | None = None) -> Registration:
     """Register a relawan: confirmed while seats last, else waitlisted. Raises RegistrationError."""
-    if relawan.status in BLOCKED_STATUSES:
-        raise NotEligible("Status relawan Anda tidak memungkinkan pendaftaran kegiatan.")
-    if event.program_id and relawan.status not in PROGRAM_ELIGIBLE:
-        raise NotEligible("Sesi pelatihan hanya untuk relawan yang sudah diverifikasi panitia.")
+    decision = may_register(relawan, event)
+    if not decision:
+        raise NotEligible(decision.reason)
     check_open(event)
     existing = _existing(event.id, relawan_id=relawan.id)
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
@@ -204,8 +201,9 @@ def register_walk_in(event: Event, relawan: Relawan) -> Registration:
     """Register a relawan who turned up at the door: confirmed regardless of capacity."""
     if not event.allow_walk_ins:
         raise NotEligible("Kegiatan ini tidak menerima peserta tanpa pendaftaran (walk-in).")
-    if relawan.status in BLOCKED_STATUSES:
-        raise NotEligible("Status relawan ini tidak memungkinkan pendaftaran kegiatan.")
+    if not may_register(relawan, event):  # said to the door staff, hence not the "Anda" reason
+        raise NotEligible(f"Status relawan ini ({relawan.status_label}) belum memungkinkan "
+                          "pendaftaran kegiatan ini.")
     check_open(event, walk_in=True)
     existing = _existing(event.id, relawan_id=relawan.id)
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:

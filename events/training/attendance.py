@@ -1,9 +1,11 @@
-"""Training attendance statuses: hadir, terlambat, izin, tidak hadir.
+"""Training attendance statuses: hadir, terlambat, izin, belum berlangsung, tidak hadir.
 
 Rule (issue 5): hadir = checked in no later than start + grace (Event.late_grace_minutes, else
 config LATE_GRACE_MINUTES); terlambat = checked in after that; izin = not checked in but excused
-by panitia with a note; tidak hadir = otherwise. Lateness uses CheckIn.scanned_at, the device's
-time, because offline scans are uploaded later. A check-in wins over an excuse (the person came).
+by panitia with a note; belum berlangsung = none of these and the session has not started yet
+(issue 13.5: not "tidak hadir" for a session that has not happened); tidak hadir = otherwise.
+Lateness uses CheckIn.scanned_at, the device's time, because offline scans are uploaded later.
+A check-in wins over an excuse (the person came).
 The program completion rule counts hadir and terlambat, i.e. every check-in, never izin
 (events/training/progress.py).
 """
@@ -30,12 +32,14 @@ from helpers import labels
 from helpers.errors import DomainError
 from helpers.forms import BAD_CHARS
 from relawan.models import Relawan
+from timeutil import utcnow
 
 
 class Attendance(enum.StrEnum):
     HADIR = "hadir"
     TERLAMBAT = "terlambat"
     IZIN = "izin"
+    BELUM_BERLANGSUNG = "belum_berlangsung"
     TIDAK_HADIR = "tidak_hadir"
 
 
@@ -58,20 +62,25 @@ def grace_minutes(event: Event) -> int:
     return int(current_app.config.get("LATE_GRACE_MINUTES", 15))
 
 
-def classify(starts_at: datetime, grace: int, scanned_at: datetime | None, excused: bool) -> Attendance:
-    """The status of one person at one session."""
+def classify(starts_at: datetime, grace: int, scanned_at: datetime | None, excused: bool,
+             now: datetime | None = None) -> Attendance:
+    """The status of one person at one session at time `now` (naive UTC, default: now)."""
     if scanned_at is not None:
         if scanned_at <= starts_at + timedelta(minutes=grace):
             return Attendance.HADIR
         return Attendance.TERLAMBAT
-    return Attendance.IZIN if excused else Attendance.TIDAK_HADIR
+    if excused:
+        return Attendance.IZIN
+    if starts_at > (now or utcnow()):
+        return Attendance.BELUM_BERLANGSUNG
+    return Attendance.TIDAK_HADIR
 
 
-def status_for(registration: Registration) -> Attendance:
-    """Status of a single registration (its event's start and grace)."""
+def status_for(registration: Registration, now: datetime | None = None) -> Attendance:
+    """Status of a single registration (its event's start and grace) at `now`."""
     ci = registration.check_in
     return classify(registration.event.starts_at, grace_minutes(registration.event),
-                    ci.scanned_at if ci else None, bool(registration.excused))
+                    ci.scanned_at if ci else None, bool(registration.excused), now)
 
 
 @dataclass
@@ -93,8 +102,10 @@ class Grid:
 
 
 def program_grid(program: TrainingProgram, kecamatan: str | None = None, page: int | None = None,
-                 per_page: int = 50) -> Grid:
-    """Enrolled relawan x sessions with a status per cell (one query for all cells of a page)."""
+                 per_page: int = 50, now: datetime | None = None) -> Grid:
+    """Enrolled relawan x sessions with a status per cell at `now` (one query for all cells of a
+    page)."""
+    now = now or utcnow()
     sessions = list(program.sessions)
     enrolled = (select(Relawan).join(ProgramEnrollment, ProgramEnrollment.relawan_id == Relawan.id)
                 .where(ProgramEnrollment.program_id == program.id,
@@ -132,7 +143,7 @@ def program_grid(program: TrainingProgram, kecamatan: str | None = None, page: i
                 row.append(Cell(None, None, None, None))
                 continue
             reg_id, excused, note, scanned = got
-            st = classify(s.starts_at, graces[s.id], scanned, bool(excused))
+            st = classify(s.starts_at, graces[s.id], scanned, bool(excused), now)
             counts[st] += 1
             row.append(Cell(st, reg_id, note, scanned))
         counts["completion"] = counts[Attendance.HADIR] + counts[Attendance.TERLAMBAT]
