@@ -49,7 +49,8 @@ def two_servers(app, redis5, tmp_path):
 
 def _funnel(html: str) -> dict[str, str]:
     section = html[html.index('id="funnel"'):html.index('id="kehadiran-kegiatan"')]
-    return dict(re.findall(r'<tr><td>([^<]+)</td><td class="num">(\d+)</td>', section))
+    return dict(re.findall(r'<tr><td[^>]*>(?:<strong>)?([^<]+)(?:</strong>)?</td><td class="num"[^>]*>(\d+)</td>',
+                           section))
 
 
 def test_approval_through_one_server_shows_at_once_on_the_others_cached_dashboard(

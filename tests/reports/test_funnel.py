@@ -83,7 +83,8 @@ def test_funnel_filters_kecamatan_and_period(people, ctx):
 
 def _funnel_table(html: str) -> list[tuple[str, str]]:
     section = html[html.index('id="funnel"'):html.index('id="kehadiran-kegiatan"')]
-    return re.findall(r'<tr><td>([^<]+)</td><td class="num">(\d+)</td>', section)
+    return re.findall(r'<tr><td[^>]*>(?:<strong>)?([^<]+)(?:</strong>)?</td><td class="num"[^>]*>(\d+)</td>',
+                      section)
 
 
 def test_dashboard_shows_the_funnel(people, login_as, app):
