@@ -54,7 +54,8 @@ def scanner(event_id: int):
     """The camera scanner for one event (JS: static/js/scanner.js)."""
     event = scannable_event_or_403(event_id)
     return render_template("events/scanner.html", event=event, wasm_url=WASM_URL,
-                           ponyfill_url=PONYFILL_URL, can_undo=can_undo(current_user))
+                           ponyfill_url=PONYFILL_URL, can_undo=can_undo(current_user),
+                           can_force=can_force(current_user))
 
 
 @bp.post("/t/<token>/check-in")

@@ -24,11 +24,13 @@
 //   checkin.js    one scan: POST, or queue when offline
 //   decode.js     BarcodeDetector (native or vendored ponyfill) and the decode loop
 //   camera.js     getUserMedia, #start-camera, restart after sleep
-//   search.js     name / phone search
+//   search.js     name / phone search (checks in by registration id)
 //   manual.js     typing a ticket code by hand
 //
 // DOM CONTRACT (required unless marked optional):
 //   #scanner            data-event-id, data-api-base (default "/api/v1"), data-csrf,
+//                       data-can-force ("1": panitia/admin may confirm a check-in
+//                       outside the window with a reason; optional),
 //                       data-event-title (optional), data-device (optional default
 //                       device name), data-wasm-url / data-ponyfill-url (optional;
 //                       default to the vendored copies, see scanner/page.js)
@@ -79,7 +81,7 @@ function init(root) {
   setUpDevice(root, ui, state);
 
   const { unlockAudio, feedback } = createFeedback();
-  const results = createResultUi(ui, state, feedback);
+  const results = createResultUi(ui, state, feedback, cfg);
   const { setCamStatus } = results;
   const { api, postCheckin } = createApi(cfg);
   const net = createNet(ui, state, results.showAlert);
@@ -88,9 +90,10 @@ function init(root) {
   const sync = createSync({ store, state, postCheckin, net, addSyncResult, refreshStats });
   const recent = createRecentCodes();
   const undo = createUndo({ ui, api, recent, results, refreshStats });
-  const { handleCode, onDetected } = createCheckin({
+  const { handleCode, handlePick, handleForce, onDetected } = createCheckin({
     cfg, state, store, postCheckin, net, results, undo, recent, sync, refreshStats,
   });
+  results.onForce(handleForce);
   const decoder = createDecoder({ cfg, ui, state, setCamStatus, onDetected });
   const camera = createCamera({ root, ui, state, decoder, setCamStatus, unlockAudio });
 
@@ -101,7 +104,7 @@ function init(root) {
     if (state.queueLength > 0) sync.syncQueue();
   });
 
-  setUpSearch({ cfg, ui, api, handleCode, unlockAudio });
+  setUpSearch({ cfg, ui, api, handlePick, unlockAudio });
   setUpManualEntry({ ui, handleCode, unlockAudio });
 
   // ------------------------------------------------------------ start-up

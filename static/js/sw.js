@@ -17,7 +17,7 @@
 // Bump VERSION whenever this file or the precache list changes: the new
 // worker then deletes the old caches when it activates.
 
-const VERSION = 'v2';
+const VERSION = 'v3';
 const PREFIX = 'p2tp2a-';
 const STATIC_CACHE = `${PREFIX}static-${VERSION}`;
 const PAGE_CACHE = `${PREFIX}pages-${VERSION}`;

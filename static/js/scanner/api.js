@@ -39,16 +39,20 @@ export function createApi(cfg) {
   }
 
   function postCheckin(scan) {
-    return api(`/events/${encodeURIComponent(scan.event_id)}/checkins`, {
-      method: 'POST',
-      body: {
-        code: scan.code,
-        scan_id: scan.scan_id,
-        scanned_at: scan.scanned_at,
-        device: scan.device,
-        method: scan.method,
-      },
-    });
+    const body = {
+      scan_id: scan.scan_id,
+      scanned_at: scan.scanned_at,
+      device: scan.device,
+      method: scan.method,
+    };
+    // A search pick names the registration, never a ticket token (the search has none).
+    if (scan.registration_id) body.registration_id = scan.registration_id;
+    else body.code = scan.code;
+    if (scan.force) {
+      body.force = true;
+      body.reason = scan.reason;
+    }
+    return api(`/events/${encodeURIComponent(scan.event_id)}/checkins`, { method: 'POST', body });
   }
 
   return { api, postCheckin };

@@ -1,5 +1,8 @@
-// One scan from start to answer: a QR read, a search pick or a typed code
-// becomes a check-in POST, or a queued scan when the network is not there.
+// One scan from start to answer: a QR read, a search pick (by registration id:
+// the search never shows ticket tokens) or a typed code becomes a check-in
+// POST, or a queued scan when the network is not there. Outside the check-in
+// window panitia may confirm with a reason: the same ticket is sent again with
+// force (a new scan_id, the first scan's time).
 
 import { classify, problemText } from './api.js';
 import { DEFAULT_MESSAGES } from './messages.js';
@@ -9,7 +12,7 @@ import { formatWib, isoLocal, uuid4 } from './util.js';
 
 const CHECKING_DELAY_MS = 300;
 
-/** Returns {handleCode(code, method), onDetected(raw)}. */
+/** Returns {handleCode(code, method), handlePick(item), handleForce(r, reason), onDetected(raw)}. */
 export function createCheckin({ cfg, state, store, postCheckin, net, results, undo, recent, sync, refreshStats }) {
   const { showResult, setLastResult } = results;
   let scanChain = Promise.resolve();
@@ -28,6 +31,7 @@ export function createCheckin({ cfg, state, store, postCheckin, net, results, un
       method: scan.method,
       offline: true,
       reason: kind,
+      scan,
     };
     if (kind === 'auth' || kind === 'csrf' || kind === 'unexpected') {
       r.message = problemText(kind);
@@ -37,21 +41,27 @@ export function createCheckin({ cfg, state, store, postCheckin, net, results, un
     showResult(r);
   }
 
-  async function submitScan(code, method) {
-    const text = String(code == null ? '' : code).trim();
-    if (!text) return;
+  // ticket: {code} (QR or typed) or {registration_id, label} (search pick);
+  // extra: {force, reason, scanned_at} when panitia confirm an out-of-window scan.
+  async function submitScan(ticket, method, extra = {}) {
+    const text = ticket.registration_id ? '' : String(ticket.code == null ? '' : ticket.code).trim();
+    if (!text && !ticket.registration_id) return;
     if (!store.queue) await store.ready;
     state.scans += 1;
     const scan = {
       scan_id: uuid4(),
-      code: text,
-      scanned_at: isoLocal(new Date()),
+      code: text || null,
+      registration_id: ticket.registration_id || null,
+      label: ticket.label || null,
+      scanned_at: extra.scanned_at || isoLocal(new Date()),
       device: state.device,
       method,
       event_id: cfg.eventId,
+      force: extra.force === true,
+      reason: extra.reason || null,
     };
 
-    const dup = await store.queue.findCode(cfg.eventId, text);
+    const dup = text && !scan.force ? await store.queue.findCode(cfg.eventId, text) : null;
     if (dup) {
       const r = {
         result: 'queued_duplicate',
@@ -94,11 +104,14 @@ export function createCheckin({ cfg, state, store, postCheckin, net, results, un
       attendee: body.attendee || null,
       first_check_in: body.first_check_in || null,
       checkin_id: body.checkin_id ?? null,
+      window: body.window || null,
+      forced: body.forced === true,
       status: resp.status,
       scan_id: scan.scan_id,
       code: scan.code,
       method,
       offline: false,
+      scan,
     };
     undo.remember(body, scan);
     setLastResult(r);
@@ -109,15 +122,34 @@ export function createCheckin({ cfg, state, store, postCheckin, net, results, un
   }
 
   /** Serialise scans so answers are shown in the order the codes were read. */
-  function handleCode(code, method) {
+  function run(ticket, method, extra) {
     scanChain = scanChain
-      .then(() => submitScan(code, method))
+      .then(() => submitScan(ticket, method, extra))
       .catch((err) => {
         console.error(err);
         state.error = String(err);
         showResult({ result: 'error', message: 'Terjadi kesalahan saat memproses scan. Coba lagi.' });
       });
     return scanChain;
+  }
+
+  function handleCode(code, method) {
+    return run({ code }, method);
+  }
+
+  /** A person picked from the search list: checked in by registration id. */
+  function handlePick(item) {
+    return run({ registration_id: item.registration_id, label: item.name || null }, 'search');
+  }
+
+  /** Panitia confirmed an outside_window answer with a reason: send that ticket again, forced. */
+  function handleForce(r, reason) {
+    const prev = r.scan;
+    if (!prev) return scanChain;
+    const ticket = prev.registration_id
+      ? { registration_id: prev.registration_id, label: prev.label }
+      : { code: prev.code };
+    return run(ticket, prev.method, { force: true, reason, scanned_at: prev.scanned_at });
   }
 
   function onDetected(raw) {
@@ -127,5 +159,5 @@ export function createCheckin({ cfg, state, store, postCheckin, net, results, un
     handleCode(text, 'qr');
   }
 
-  return { handleCode, onDetected };
+  return { handleCode, handlePick, handleForce, onDetected };
 }

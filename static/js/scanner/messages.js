@@ -8,6 +8,8 @@ export const TITLES = {
   wrong_event: '✗ Tiket acara lain',
   cancelled: '✗ Pendaftaran dibatalkan',
   invalid_code: '✗ Kode tidak dikenal',
+  outside_window: '✗ Di luar waktu check-in',
+  bad_request: '✗ Ditolak server',
   queued: 'Tersimpan offline',
   queued_duplicate: '! Sudah dipindai',
   undone: 'Check-in dibatalkan',
@@ -22,6 +24,8 @@ export const LABELS = {
   wrong_event: 'Tiket acara lain',
   cancelled: 'Pendaftaran dibatalkan',
   invalid_code: 'Kode tidak dikenal',
+  outside_window: 'Di luar waktu check-in',
+  bad_request: 'Ditolak server',
 };
 
 export const DEFAULT_MESSAGES = {
@@ -31,6 +35,7 @@ export const DEFAULT_MESSAGES = {
   wrong_event: 'Tiket ini untuk acara lain.',
   cancelled: 'Pendaftaran peserta ini sudah dibatalkan.',
   invalid_code: 'Kode QR tidak dikenal.',
+  outside_window: 'Scan di luar waktu check-in acara ini.',
   queued: 'Tersimpan offline, menunggu sinkron.',
   queued_duplicate: 'Sudah dipindai (menunggu sinkron).',
 };

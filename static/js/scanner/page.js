@@ -13,6 +13,7 @@ export function readConfig(root) {
     eventTitle: root.dataset.eventTitle || '',
     apiBase: (root.dataset.apiBase || '/api/v1').replace(/\/+$/, ''),
     csrf: root.dataset.csrf || '',
+    canForce: root.dataset.canForce === '1',
     wasmUrl: root.dataset.wasmUrl || DEFAULT_WASM_URL,
     ponyfillUrl: root.dataset.ponyfillUrl || DEFAULT_PONYFILL_URL,
   };

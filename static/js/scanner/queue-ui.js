@@ -2,7 +2,7 @@
 // and the server's answers for them once uploaded (#sync-results).
 
 import { LABELS, METHOD_LABELS, toneFor } from './messages.js';
-import { el, formatWib, shortCode } from './util.js';
+import { el, formatWib, shortCode, windowText } from './util.js';
 
 /** Returns {renderQueue(items), addSyncResult(item, response)}. */
 export function createQueueUi(ui, state, renderNet) {
@@ -15,7 +15,7 @@ export function createQueueUi(ui, state, renderNet) {
       const li = el('li', 'queue-item');
       li.appendChild(el('span', 'queue-item__time', formatWib(item.scanned_at)));
       li.appendChild(el('span', 'queue-item__method', METHOD_LABELS[item.method] || item.method));
-      li.appendChild(el('span', 'queue-item__code', shortCode(item.code)));
+      li.appendChild(el('span', 'queue-item__code', item.label || shortCode(item.code)));
       ui.queueList.appendChild(li);
     }
     ui.queuePanel.hidden = items.length === 0;
@@ -34,6 +34,7 @@ export function createQueueUi(ui, state, renderNet) {
       attendee: body.attendee || null,
       first_check_in: body.first_check_in || null,
       checkin_id: body.checkin_id ?? null,
+      window: body.window || null,
       scanned_at: item.scanned_at,
     };
     state.syncResults.push(entry);
@@ -41,7 +42,8 @@ export function createQueueUi(ui, state, renderNet) {
     const li = el('li', `sync-item sync-item--${toneFor(entry.result)}`);
     const head = el('div', 'sync-item__head');
     head.appendChild(
-      el('strong', 'sync-item__name', (entry.attendee && entry.attendee.name) || `Kode ${shortCode(item.code)}`),
+      el('strong', 'sync-item__name',
+        (entry.attendee && entry.attendee.name) || item.label || `Kode ${shortCode(item.code)}`),
     );
     head.appendChild(el('span', 'sync-item__result', LABELS[entry.result] || entry.result));
     li.appendChild(head);
@@ -54,6 +56,8 @@ export function createQueueUi(ui, state, renderNet) {
     if (entry.result === 'already_checked_in' && f) {
       meta.push(`pertama masuk ${formatWib(f.at)}${f.by ? ` oleh ${f.by}` : ''}`);
     }
+    // Refused for its time (not retried): the window it missed, so panitia can decide.
+    if (entry.result === 'outside_window' && entry.window) meta.push(windowText(entry.window));
     li.appendChild(el('p', 'sync-item__meta', meta.join(' · ')));
     ui.syncList.appendChild(li);
     ui.syncPanel.hidden = false;

@@ -1,14 +1,45 @@
 // The full-screen result overlay (#result), the persistent alert
-// (#scanner-alert) and the camera status line (#camera-status).
+// (#scanner-alert) and the camera status line (#camera-status). An
+// outside_window answer shows the window and, for panitia/admin
+// (cfg.canForce), a confirm step with a reason that checks in anyway.
 
 import { DEFAULT_MESSAGES, TITLES, toneFor } from './messages.js';
-import { el, formatWib } from './util.js';
+import { el, formatWib, windowText } from './util.js';
 
 const RESULT_MS = { ok: 2500, warn: 3000, error: 3000, offline: 2500, info: 2000 };
 
-/** Returns {showResult, hideResult, setLastResult, showAlert, setCamStatus}. */
-export function createResultUi(ui, state, feedback) {
+/** Returns {showResult, hideResult, setLastResult, showAlert, setCamStatus, onForce}. */
+export function createResultUi(ui, state, feedback, cfg = {}) {
   let hideTimer = null;
+  let forceHandler = null;
+
+  function forceForm(r) {
+    const form = el('form', 'result__force');
+    form.id = 'force-form';
+    const label = el('label', '', 'Tetap catat hadir? Tulis alasannya (tercatat di log audit):');
+    label.htmlFor = 'force-reason';
+    const input = el('input');
+    input.id = 'force-reason';
+    input.type = 'text';
+    input.maxLength = 300;
+    input.required = true;
+    input.placeholder = 'mis. Datang lebih awal untuk membantu panitia';
+    const btn = el('button', 'btn', 'Tetap check-in');
+    btn.type = 'submit';
+    form.append(label, input, btn);
+    form.addEventListener('click', (e) => e.stopPropagation()); // typing must not close it
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const reason = input.value.trim();
+      if (!reason) {
+        input.focus();
+        return;
+      }
+      hideResult();
+      if (forceHandler) forceHandler(r, reason);
+    });
+    return form;
+  }
 
   function hideResult() {
     clearTimeout(hideTimer);
@@ -43,6 +74,11 @@ export function createResultUi(ui, state, feedback) {
       card.appendChild(el('p', 'result__first', parts.join(' ')));
     }
     if (r.detail) card.appendChild(el('p', 'result__first', r.detail));
+    if (r.result === 'outside_window' && r.window) {
+      card.appendChild(el('p', 'result__first', windowText(r.window)));
+    }
+    const confirmStep = r.result === 'outside_window' && cfg.canForce && r.scan && !r.offline;
+    if (confirmStep) card.appendChild(forceForm(r));
     if (r.result !== 'checking') card.appendChild(el('p', 'result__hint', 'Ketuk untuk menutup'));
     box.appendChild(card);
     box.hidden = false;
@@ -52,7 +88,8 @@ export function createResultUi(ui, state, feedback) {
     hideTimer = null;
     if (r.result !== 'checking') {
       if (!silent) feedback(tone);
-      hideTimer = setTimeout(hideResult, RESULT_MS[tone] || 2500);
+      // The confirm step stays until panitia answer it or tap outside it.
+      if (!confirmStep) hideTimer = setTimeout(hideResult, RESULT_MS[tone] || 2500);
     }
   }
 
@@ -86,5 +123,9 @@ export function createResultUi(ui, state, feedback) {
     ui.camStatus.className = `camera-status${kind ? ` camera-status--${kind}` : ''}`;
   }
 
-  return { showResult, hideResult, setLastResult, showAlert, setCamStatus };
+  function onForce(handler) {
+    forceHandler = handler;
+  }
+
+  return { showResult, hideResult, setLastResult, showAlert, setCamStatus, onForce };
 }

@@ -1,11 +1,11 @@
 // Name / phone search (#search-form, #search-q, #search-results): for an
 // attendee without a readable QR code; a picked result is checked in by its
-// ticket token (method "search").
+// registration id (method "search"): the search answer has no ticket tokens.
 
 import { isOnline } from './net.js';
 import { el } from './util.js';
 
-export function setUpSearch({ cfg, ui, api, handleCode, unlockAudio }) {
+export function setUpSearch({ cfg, ui, api, handlePick, unlockAudio }) {
   let searchSeq = 0;
   function searchMessage(text) {
     if (!ui.searchResults) return;
@@ -54,13 +54,13 @@ export function setUpSearch({ cfg, ui, api, handleCode, unlockAudio }) {
         btn.appendChild(el('span', 'badge badge--hadir', 'Sudah hadir'));
         btn.classList.add('search-item--hadir');
       }
-      if (!item.token) btn.disabled = true;
+      if (!item.registration_id) btn.disabled = true;
       btn.addEventListener('click', () => {
-        if (!item.token) return;
+        if (!item.registration_id) return;
         unlockAudio();
         ui.searchResults.replaceChildren();
         if (ui.searchQ) ui.searchQ.value = '';
-        handleCode(item.token, 'search');
+        handlePick(item);
       });
       li.appendChild(btn);
       ui.searchResults.appendChild(li);

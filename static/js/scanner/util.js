@@ -27,6 +27,12 @@ export function formatWib(iso) {
   return `${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())} WIB`;
 }
 
+/** "Waktu check-in 07:00 WIB – 16:00 WIB" from an outside_window answer's window. */
+export function windowText(w) {
+  if (!w || !w.opens || !w.closes) return '';
+  return `Waktu check-in ${formatWib(w.opens)} – ${formatWib(w.closes)}`;
+}
+
 export function uuid4() {
   if (window.crypto && typeof window.crypto.randomUUID === 'function') {
     return window.crypto.randomUUID();
