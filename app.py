@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from ops.letterhead_views import bp as letterhead_bp
     from relawan import bp as relawan_bp
     from reports import bp as reports_bp
+    from surveys import bp as surveys_bp
 
     # Before any rule is added: every <name> in a route refuses control characters.
     app.url_map.converters["default"] = app.url_map.converters["string"] = PlainTextConverter
@@ -82,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(letterhead_bp)  # the kop emblem and signatories page (issue 14.2)
     app.register_blueprint(messaging_bp)  # the outbox page and the WhatsApp webhook (issue 12)
     app.register_blueprint(cases_bp)  # the yearly case statistics (issue 15.5)
+    app.register_blueprint(surveys_bp)  # pre-test/post-test and feedback questionnaires (issue 15.2)
 
     @app.get("/sw.js")
     def service_worker():

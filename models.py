@@ -11,3 +11,4 @@ import messaging.models  # noqa: F401
 import ops.models  # noqa: F401
 import relawan.models  # noqa: F401
 import reports.models  # noqa: F401
+import surveys.models  # noqa: F401

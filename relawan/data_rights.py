@@ -18,6 +18,7 @@ from messaging import optouts
 from relawan.consent import consent_text
 from relawan.models import Relawan
 from relawan.services import RelawanError, label
+from surveys import privacy as survey_privacy
 from timeutil import utcnow
 
 EXPORT_FORMAT = "p2tp2a-relawan-export/1"
@@ -94,6 +95,7 @@ def export_data(relawan: Relawan) -> dict:
             for h in relawan.history],
         "registrations": _registrations(relawan.id),
         "certificates": _certificates(relawan.id),
+        "questionnaire_answers": survey_privacy.answers_of_relawan(relawan.id),
         "broadcast_opt_outs": [
             {"address": o.address, "at": _iso(o.created_at)}
             for o in optouts.opt_outs_of([user.phone, user.email] if user else [])],
@@ -133,6 +135,7 @@ def anonymise(relawan: Relawan, by_user: User) -> None:
         user.set_password(secrets.token_urlsafe(32))
     from events.training import Certificate
 
+    survey_privacy.forget_relawan(relawan.id)  # answers detached, free text deleted
     db.session.execute(update(Certificate).where(Certificate.relawan_id == relawan.id)
                        .values(name=name).execution_options(synchronize_session=False))
     audit.record("relawan_anonymized", relawan, user=by_user,

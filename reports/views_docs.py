@@ -20,6 +20,7 @@ from helpers.nip import format_nip
 from ops.letterhead import current_emblem
 from relawan.models import Kelurahan, Relawan, mask_phone
 from reports import bp, pdf
+from surveys.results import score_text, scores_by_registration
 from reports.pdf import (
     AttendanceRow,
     CertificateData,
@@ -35,13 +36,14 @@ BLANK_ONLY_ROWS = 30       # an event without registrants: a fully blank numbere
 _CODE_RE = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
 
 
-def _attendance_rows(event: Event, filled: bool) -> list[AttendanceRow]:
-    """Registrants (blank sheet) or checked-in people (filled), never a NIK."""
+def _attendance_rows(event: Event, filled: bool) -> tuple[list[AttendanceRow], list[int]]:
+    """Registrants (blank sheet) or checked-in people (filled), never a NIK; and their
+    registration ids in the same order."""
     kel = func.coalesce(Relawan.kelurahan_kode, Registration.guest_kelurahan_kode)
     stmt = (select(func.coalesce(Relawan.full_name, Registration.guest_name),
                    Relawan.organisation_detail, Relawan.organisation, Registration.guest_instansi,
                    Registration.guest_jabatan, Kelurahan.nama,
-                   func.coalesce(User.phone, Registration.guest_phone), CheckIn.scanned_at)
+                   func.coalesce(User.phone, Registration.guest_phone), CheckIn.scanned_at, Registration.id)
             .select_from(Registration)
             .outerjoin(Relawan, Relawan.id == Registration.relawan_id)
             .outerjoin(User, User.id == Relawan.user_id)
@@ -53,14 +55,15 @@ def _attendance_rows(event: Event, filled: bool) -> list[AttendanceRow]:
     else:
         stmt = stmt.where(Registration.status == RegistrationStatus.CONFIRMED).order_by(
             func.coalesce(Relawan.full_name, Registration.guest_name))
-    rows = []
-    for name, org_detail, org, g_inst, g_jab, kel_nama, phone, scanned in db.session.execute(stmt):
+    rows, ids = [], []
+    for name, org_detail, org, g_inst, g_jab, kel_nama, phone, scanned, reg_id in db.session.execute(stmt):
+        ids.append(reg_id)
         inst = (organisation_text(org, org_detail)
                 or " / ".join(x for x in (g_inst, g_jab) if x))
         rows.append(AttendanceRow(name=name or "", instansi=inst, kelurahan=kel_nama or "",
                                   phone_masked=mask_phone(phone) if phone else "",
                                   time_in=format_wib(scanned, "time") if (filled and scanned) else ""))
-    return rows
+    return rows, ids
 
 
 def doc_header() -> DocHeader:
@@ -82,13 +85,18 @@ def _blocks(event: Event) -> list[SignatureBlock]:
 @bp.get("/laporan/kegiatan/<int:event_id>/daftar-hadir.pdf")
 @staff_required
 def daftar_hadir(event_id: int):
-    """Daftar hadir PDF. ?versi=kosong: registrants + blank lines, no times; terisi: check-ins."""
+    """Daftar hadir PDF. ?versi=kosong: registrants + blank lines, no times; terisi: check-ins;
+    &nilai=1 (terisi): a column with each person's pre-test/post-test scores (issue 15.2)."""
     event = db.get_or_404(Event, event_id)
     versi = request.args.get("versi", "terisi")
     if versi not in ("kosong", "terisi"):
         abort(400)
     filled = versi == "terisi"
-    rows = _attendance_rows(event, filled)
+    rows, reg_ids = _attendance_rows(event, filled)
+    extra = []
+    if filled and request.args.get("nilai") == "1":
+        scores = scores_by_registration(event.id)
+        extra.append(("Nilai Pre / Post", [score_text(scores.get(i)) for i in reg_ids]))
     blank = 0 if filled else (BLANK_EXTRA_ROWS if rows else BLANK_ONLY_ROWS)
     city = current_app.config.get("CITY_SHORT", "Serang")
     day_text, time_text = wib_span_text(event.starts_at, event.ends_at)
@@ -96,7 +104,8 @@ def daftar_hadir(event_id: int):
         doc_header(), event.title, day_text, time_text,
         " - ".join(x for x in (event.venue_name, event.venue_address) if x),
         event.organiser_name or current_app.config["ORG_UNIT"], rows, blank_rows=blank,
-        signatures=_blocks(event), signed_place_date=f"{city}, {format_date_id(event.ends_at)}")
+        signatures=_blocks(event), signed_place_date=f"{city}, {format_date_id(event.ends_at)}",
+        extra_columns=extra)
     resp = Response(document, mimetype="application/pdf")
     resp.headers["Content-Disposition"] = (
         f'inline; filename="daftar-hadir-{event.id}-{versi}.pdf"')

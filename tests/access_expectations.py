@@ -192,4 +192,27 @@ EXPECTATIONS: dict[str, dict] = {
     "cases.add_year": {"GET": ADMIN, "POST": ADMIN_WRITE},
     "cases.edit_year": {"GET": ADMIN, "POST": ADMIN_WRITE},
     "cases.add_type": ADMIN_WRITE,
+    # questionnaires (issue 15.2): answers are personal data, so making them and their results are
+    # panitia's and admin's (not the koordinator's); answering is for the event's registrants
+    # (A and B are registered; others see the ticket-code form, their POST is refused)
+    "surveys.event_questionnaires": STAFF,
+    "surveys.create_from_template": STAFF_WRITE,
+    "surveys.create_blank": STAFF_WRITE,
+    "surveys.templates": STAFF,
+    "surveys.create_template": STAFF_WRITE,
+    "surveys.edit": STAFF,
+    "surveys.edit_template": STAFF,
+    "surveys.add_question": STAFF_WRITE,
+    "surveys.add_template_question": STAFF_WRITE,
+    "surveys.delete_question": STAFF_WRITE,
+    "surveys.delete_template_question": STAFF_WRITE,
+    "surveys.save_template": STAFF_WRITE,
+    "surveys.open_round": STAFF_WRITE,
+    "surveys.close_round": STAFF_WRITE,
+    "surveys.projector": STAFF,
+    "surveys.results_page": STAFF,
+    "surveys.results_xlsx": STAFF,
+    "surveys.answer": {"GET": PUBLIC, "POST": roles(403, OK, OK, 403, 403, 403, 403)},
+    "surveys.find_ticket": same(OK),
+    "surveys.answer_with_ticket": {"GET": PUBLIC, "POST": same(OK)},
 }

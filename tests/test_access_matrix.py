@@ -135,7 +135,17 @@ def build_targets(users: dict[str, User], relawan_a: Relawan, relawan_b: Relawan
     if db.session.scalar(select(CaseYearTotal.id).limit(1)) is None:
         db.session.add(CaseYearTotal(year=2016, total=11, source="Berita sosialisasi"))
     db.session.flush()
-    return {"year": 2016, "broadcast_id": broadcast.id, "opt_out_token": message.opt_out_token,
+    # A test of the event with one question, its pre-test open, and a template (issue 15.2).
+    from surveys.models import Question, QuestionOption, Questionnaire, SurveyRound
+    test = Questionnaire(kind="test", title="Tes", event_id=event.id, rounds=[
+        SurveyRound(name="pre", status="open"), SurveyRound(name="post")], questions=[
+        Question(kind="quiz", text="Soal", options=[QuestionOption(text="Ya", is_correct=True),
+                                                    QuestionOption(text="Tidak")])])
+    template = Questionnaire(kind="feedback", title="Templat", questions=[Question(kind="text", text="Saran")])
+    db.session.add_all([test, template])
+    db.session.flush()
+    return {"questionnaire_id": test.id, "round_name": "pre", "question_id": test.questions[0].id,
+            "template_id": template.id, "template_question_id": template.questions[0].id, "year": 2016, "broadcast_id": broadcast.id, "opt_out_token": message.opt_out_token,
             "event_id": event.id, "program_id": program.id, "speaker_id": speaker.id, "item_id": item.id,
             "registration_id": reg_a.id, "token": reg_a.token, "token_b": reg_b.token,
             "relawan_id": relawan_a.id, "user_id": victim.id, "checkin_id": check_in.id, "grant_id": grant.id,

@@ -32,6 +32,15 @@ ROW_HEIGHT = 7.5 * mm        # minimum room for a signature
 BLANK_ROW_HEIGHT = 9.5 * mm  # blank rows are written by hand
 TAIL_ROWS = 3                # rows kept on the page of the signature block
 DOTS = "." * 32
+EXTRA_COL_WIDTH = 18 * mm    # an optional column (e.g. "Nilai Pre/Post"), taken from Nama and Instansi
+
+
+def _widths(n_extra: int) -> list[float]:
+    """Column widths with `n_extra` optional columns before Tanda Tangan (still 180 mm)."""
+    widths = list(COL_WIDTHS)
+    widths[1] -= EXTRA_COL_WIDTH * n_extra / 2
+    widths[2] -= EXTRA_COL_WIDTH * n_extra / 2
+    return widths[:-1] + [EXTRA_COL_WIDTH] * n_extra + widths[-1:]
 
 
 class SignatureCell(Flowable):
@@ -66,7 +75,8 @@ def _info_table(fonts: Fonts, width: float, items: list[tuple[str, str]]) -> Tab
     return t
 
 
-def _body_rows(fonts: Fonts, rows: list[AttendanceRow], blank_rows: int) -> list[list]:
+def _body_rows(fonts: Fonts, rows: list[AttendanceRow], blank_rows: int,
+               extra: Sequence[tuple[str, Sequence[str]]] = ()) -> list[list]:
     cell = style("td", fonts.cond, 8.5, leading=10)
     centre = style("tdc", fonts.cond, 8.5, align=TA_CENTER, leading=10)
     sig_w = COL_WIDTHS[-1] - 6  # minus cell padding
@@ -74,24 +84,26 @@ def _body_rows(fonts: Fonts, rows: list[AttendanceRow], blank_rows: int) -> list
     for i, r in enumerate(rows, start=1):
         data.append([para(str(i), centre), para(r.name, cell), para(r.instansi, cell),
                      para(r.kelurahan, cell), para(r.phone_masked, cell),
-                     para(r.time_in, centre), SignatureCell(i, sig_w, fonts.cond)])
+                     para(r.time_in, centre), *[para(values[i - 1], centre) for _, values in extra],
+                     SignatureCell(i, sig_w, fonts.cond)])
     for i in range(len(rows) + 1, len(rows) + blank_rows + 1):  # room to write by hand
-        data.append([para(str(i), centre), "", "", "", "", "",
+        data.append([para(str(i), centre), "", "", "", "", "", *[""] * len(extra),
                      SignatureCell(i, sig_w, fonts.cond, BLANK_ROW_HEIGHT)])
     return data
 
 
-def _table(fonts: Fonts, body: list[list]) -> Table:
+def _table(fonts: Fonts, body: list[list], extra_headings: Sequence[str] = ()) -> Table:
     head = style("th", fonts.cond_bold, 8.5, align=TA_CENTER, leading=10)
-    data: list[list] = [[Paragraph(h, head) for h in HEADINGS]] + body
+    headings = HEADINGS[:-1] + list(extra_headings) + HEADINGS[-1:]
+    data: list[list] = [[Paragraph(h, head) for h in headings]] + body
     extra = []
     if not body:
         data.append([para("Belum ada data kehadiran.",
                           style("empty", fonts.sans_italic, 9, align=TA_CENTER))]
-                    + [""] * 6)
+                    + [""] * (len(headings) - 1))
         extra = [("SPAN", (0, 1), (-1, 1)), ("TOPPADDING", (0, 1), (-1, 1), 8),
                  ("BOTTOMPADDING", (0, 1), (-1, 1), 8)]
-    t = Table(data, colWidths=COL_WIDTHS, repeatRows=1)
+    t = Table(data, colWidths=_widths(len(extra_headings)), repeatRows=1)
     t.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("BOX", (0, 0), (-1, -1), 0.9, colors.black),
@@ -150,27 +162,30 @@ def _signature_blocks(fonts: Fonts, width: float, header: DocHeader,
 def daftar_hadir_pdf(header: DocHeader, event_title: str, event_date: str, event_time: str,
                      venue: str, organiser: str, rows: list[AttendanceRow], *,
                      blank_rows: int = 0, signatures: Sequence[SignatureBlock] = (),
-                     signed_place_date: str = "") -> bytes:
+                     signed_place_date: str = "",
+                     extra_columns: Sequence[tuple[str, Sequence[str]]] = ()) -> bytes:
     """Attendance sheet as PDF bytes. For a paper sign-in sheet pass rows=[] and
     blank_rows=N; blank rows are numbered after any given rows. `signatures` go left to
-    right ("Mengetahui" Kepala DP3AKB, then the ketua panitia under the place and date)."""
+    right ("Mengetahui" Kepala DP3AKB, then the ketua panitia under the place and date).
+    `extra_columns`: (heading, one value per row) printed before Tanda Tangan (at most 2)."""
     if blank_rows < 0:
         raise ValueError("blank_rows must be >= 0")
     fonts = get_fonts()
-    body = _body_rows(fonts, list(rows), blank_rows)
+    body = _body_rows(fonts, list(rows), blank_rows, extra_columns)
     info = [("Kegiatan", event_title), ("Hari/Tanggal", event_date), ("Waktu", event_time),
             ("Tempat", venue), ("Penyelenggara", organiser)]
     sign = (tuple(signatures), signed_place_date)
-    pdf, orphaned = _build(fonts, header, event_title, info, body, sign, tail=0)
+    headings = [h for h, _ in extra_columns]
+    pdf, orphaned = _build(fonts, header, event_title, info, body, sign, tail=0, headings=headings)
     if orphaned and len(body) > TAIL_ROWS:
         # The signature block would stand alone on the last page: carry the last
         # rows over with it (under a repeated header) so the page is not orphaned.
-        pdf, _ = _build(fonts, header, event_title, info, body, sign, tail=TAIL_ROWS)
+        pdf, _ = _build(fonts, header, event_title, info, body, sign, tail=TAIL_ROWS, headings=headings)
     return pdf
 
 
 def _build(fonts: Fonts, header: DocHeader, event_title: str, info: list, body: list,
-           sign: tuple, tail: int) -> tuple[bytes, bool]:
+           sign: tuple, tail: int, headings: Sequence[str] = ()) -> tuple[bytes, bool]:
     buf = BytesIO()
     doc = SimpleDocTemplate(
         buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=12 * mm,
@@ -187,10 +202,10 @@ def _build(fonts: Fonts, header: DocHeader, event_title: str, info: list, body: 
         Spacer(1, 4 * mm),
     ]
     if tail:
-        story += [_table(fonts, body[:-tail]),
-                  KeepTogether([_table(fonts, body[-tail:]), *signature])]
+        story += [_table(fonts, body[:-tail], headings),
+                  KeepTogether([_table(fonts, body[-tail:], headings), *signature])]
     else:
-        story += [_table(fonts, body), end_mark, KeepTogether(signature)]
+        story += [_table(fonts, body, headings), end_mark, KeepTogether(signature)]
     footer = f"Daftar Hadir \u2014 {event_title}"
     doc.build(story, canvasmaker=numbered_canvas(footer, fonts, MARGIN))
     return buf.getvalue(), bool(end_mark.page and sign_mark.page > end_mark.page)
