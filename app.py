@@ -9,7 +9,7 @@ from sqlalchemy import event as sa_event, text
 from sqlalchemy.engine import Engine
 
 from config import build_config
-from extensions import cache, csrf, db, limiter, login_manager, migrate, redis_status
+from extensions import cache, compress, csrf, db, limiter, login_manager, migrate, redis_status
 from helpers.errors import DomainError
 from helpers.forms import (
     BadQueryString,
@@ -52,6 +52,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)
+    compress.init_app(app)
     if app.config.get("BEHIND_PROXY"):
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)

@@ -164,4 +164,10 @@ def build_config(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         "CONSENT_VERSION": "2026-11-v1",
+        # Flask-Compress (app.register_extensions): brotli or gzip for pages, CSS, JS, JSON, also
+        # for static files (streamed). Answers under 1 KB, like the check-in API's JSON, stay as
+        # they are: compressing them costs time and saves nothing.
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],
+        "COMPRESS_MIN_SIZE": 1024,
     }

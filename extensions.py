@@ -1,6 +1,7 @@
 """Flask extensions, created once and bound to the app in create_app()."""
 from flask import current_app
 from flask_caching import Cache
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -35,6 +36,8 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 # Dashboard figures (reports/cache.py): Redis shared by every worker when configured
 # (config.cache_config), else a cache inside this process.
 cache = Cache()
+# Response compression (brotli/gzip); settings COMPRESS_* in config.py.
+compress = Compress()
 
 
 def redis_status() -> str:

@@ -17,7 +17,7 @@
 // Bump VERSION whenever this file or the precache list changes: the new
 // worker then deletes the old caches when it activates.
 
-const VERSION = 'v3';
+const VERSION = 'v4';
 const PREFIX = 'p2tp2a-';
 const STATIC_CACHE = `${PREFIX}static-${VERSION}`;
 const PAGE_CACHE = `${PREFIX}pages-${VERSION}`;
@@ -59,6 +59,12 @@ const PRECACHE = [
   'static/js/scanner/undo.js',
   'static/js/scanner/util.js',
   'static/js/offline-queue.js',
+].map((path) => BASE + path);
+
+// The WebAssembly QR decoder (~1.1 MB) is kept only on phones that use it: scanner/decode.js
+// sends {type: 'keep-decoder'} once the browser turned out to have no native BarcodeDetector.
+// Phones with the native detector never download it.
+const DECODER = [
   'static/vendor/barcode-detector-3.2.2/ponyfill.js',
   'static/vendor/barcode-detector-3.2.2/zxing-exported.js',
   'static/vendor/zxing-wasm-3.1.3/zxing_reader.wasm',
@@ -128,6 +134,14 @@ async function keepOpenPages() {
 
 self.addEventListener('message', (event) => {
   const data = event.data || {};
+  if (data.type === 'keep-decoder') {
+    event.waitUntil(
+      caches.open(STATIC_CACHE).then((cache) =>
+        Promise.allSettled(DECODER.map(async (url) => (await cache.match(url)) || cache.add(url))),
+      ),
+    );
+    return;
+  }
   if (data.type !== 'clear-offline-cache') return;
   const port = event.ports && event.ports[0];
   event.waitUntil(

@@ -1,6 +1,7 @@
 // The QR decoder and its loop: the browser's own BarcodeDetector when it
 // reads QR codes, otherwise the vendored ponyfill (barcode-detector +
-// zxing-wasm, never a CDN), run on the camera's video ~8 times a second.
+// zxing-wasm, never a CDN), run on the camera's video ~8 times a second. The ponyfill
+// and its wasm are imported only when the native detector is missing.
 
 const SCAN_INTERVAL_MS = 125; // ~8 decodes per second
 
@@ -25,7 +26,17 @@ async function createDetector(cfg) {
     fireImmediately: true,
     equalityFn: () => false, // a retry after a failed download must fetch again
   });
+  keepDecoderOffline();
   return { detector: new mod.BarcodeDetector({ formats: ['qr_code'] }), kind: 'wasm' };
+}
+
+// This phone needs the WebAssembly decoder: ask the service worker (static/js/sw.js) to keep
+// it for offline reloads. Phones with a native BarcodeDetector never fetch it.
+function keepDecoderOffline() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.ready
+    .then((reg) => reg.active && reg.active.postMessage({ type: 'keep-decoder' }))
+    .catch(() => {});
 }
 
 /** Returns {loadDetector(), hasDetector(), startLoop(), stopLoop()}. */
