@@ -15,8 +15,8 @@ from extensions import db
 from surveys.models import (
     Question,
     QuestionKind,
-    QuestionOption,
     Questionnaire,
+    QuestionOption,
     RoundName,
     SurveyAnswer,
     SurveyResponse,
@@ -91,7 +91,8 @@ def results(questionnaire: Questionnaire) -> Results:
         setattr(by_question[question_id], "pre" if name_of[round_id] == RoundName.PRE else "post", share)
 
     for question_id, avg, n in db.session.execute(
-            select(SurveyAnswer.question_id, func.avg(cast(SurveyAnswer.rating, Float)), func.count(SurveyAnswer.rating))
+            select(SurveyAnswer.question_id, func.avg(cast(SurveyAnswer.rating, Float)),
+                   func.count(SurveyAnswer.rating))
             .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
             .where(SurveyResponse.round_id.in_(round_ids), SurveyAnswer.rating.isnot(None))
             .group_by(SurveyAnswer.question_id)):

@@ -61,7 +61,7 @@ def world(site):
     from auth.models import User
     from events.models import Event, Registration
     from extensions import db
-    from surveys.models import Question, QuestionOption, Questionnaire, SurveyRound
+    from surveys.models import Question, Questionnaire, QuestionOption, SurveyRound
     from timeutil import utcnow
 
     app, _base = site

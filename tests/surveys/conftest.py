@@ -8,7 +8,7 @@ import pytest
 
 from events.models import Registration
 from extensions import db
-from surveys.models import Question, QuestionOption, Questionnaire, SurveyRound
+from surveys.models import Question, Questionnaire, QuestionOption, SurveyRound
 
 
 @pytest.fixture

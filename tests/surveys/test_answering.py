@@ -145,8 +145,8 @@ def test_wrong_ticket_code_or_another_events_guest_is_not_found(app, client, mak
 
 
 def test_logged_in_relawan_answers_from_the_projector_url(app, make_event, make_relawan, make_test):
-    from tests.conftest import login
     from auth.models import User
+    from tests.conftest import login
 
     event = make_event()
     rel = make_relawan(status="aktif")

@@ -113,5 +113,6 @@ def test_questionnaire_of_another_event_is_not_found(login_as, make_event, make_
 def test_projector_page_shows_the_rounds_qr_and_url(login_as, make_event, make_test):
     event = make_event()
     test = make_test(event)
-    html = login_as("panitia").get(f"/kelola/kegiatan/{event.id}/kuesioner/{test['id']}/post/layar").get_data(as_text=True)
+    staff = login_as("panitia")
+    html = staff.get(f"/kelola/kegiatan/{event.id}/kuesioner/{test['id']}/post/layar").get_data(as_text=True)
     assert f"http://localhost/kuesioner/{test['id']}/post" in html and "<svg" in html and "page-projector" in html

@@ -67,9 +67,10 @@ def test_results_xlsx_carries_the_same_figures(login_as, answered, app):
     assert [r[2:] for r in per_question] == [HAND["q1"], HAND["q2"]]
     people = {r[0]: r[1:] for r in wb["Nilai peserta"].iter_rows(min_row=2, values_only=True)}
     assert people == {"Ani": (50.0, 100.0), "Budi": (0.0, 50.0), "Citra": (100.0, None)}
+    from sqlalchemy import select
+
     from auth.models import AuditEntry
     from extensions import db
-    from sqlalchemy import select
     with app.app_context():
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).one()
         assert entry.details["what"] == "kuesioner"
