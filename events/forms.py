@@ -23,6 +23,7 @@ from wtforms.validators import (
 )
 
 from events.models import KIND_LABELS
+from events.services.companions import MAX_COMPANIONS
 from helpers.nip import InvalidNip, parse_nip
 from relawan.forms import PhoneField
 
@@ -192,3 +193,10 @@ class LostTicketForm(CleanForm):
 
     identifier = StringField("Nomor HP atau email yang dipakai saat mendaftar", validators=[
         DataRequired("Isi nomor HP atau email."), Length(max=254)])
+
+
+def companion_rows(formdata) -> list[dict]:
+    """The companion rows posted by templates/events/_companions_fields.html, as
+    events.services.companions.clean_companions reads them."""
+    return [{key: (formdata.get(f"companion-{i}-{key}") or "").strip()[:120]
+             for key in ("name", "relation", "age_group")} for i in range(MAX_COMPANIONS)]

@@ -247,11 +247,20 @@ class Registration(db.Model):
     excused_note: Mapped[str | None] = mapped_column(Text)
     # The day-before reminder email (events/services/reminders.py): sent once.
     reminder_sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Families (issue 15.1): a companion is a registration of its own (ticket, seat, check-in)
+    # pointing at the lead's; age_group None counts as "dewasa" (events/services/companions.py).
+    lead_registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    companion_relation: Mapped[str | None] = mapped_column(String(20))
+    age_group: Mapped[str | None] = mapped_column(String(20))
 
     event: Mapped[Event] = relationship()
     relawan = relationship("Relawan")
     guest_kelurahan = relationship("Kelurahan")
     check_in = relationship("CheckIn", back_populates="registration", uselist=False)
+    lead = relationship("Registration", remote_side=[id], back_populates="companions")
+    companions = relationship("Registration", back_populates="lead",
+                              order_by="Registration.id")
 
     @property
     def is_guest(self) -> bool:

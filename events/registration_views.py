@@ -15,21 +15,35 @@ from events.forms import (
     LostTicketForm,
 )
 from events.models import Event, Registration, TrainingProgram
+from events.forms import companion_rows
+from events.services import companions as family
 from events.services import imports, notices
 from events.services import registration as reg_service
 from events.services.programs import cancel_enrollment, enroll_relawan, enrollment_for
 from events.services.tickets import find_registration
 from events.viewutil import current_relawan, kelurahan_choices, refuse, visible_event_or_404
 from extensions import db, limiter
+from helpers import labels
 from helpers.access import staff_required
 from helpers.security import safe_next
 from relawan.validators import InvalidEmail, InvalidPhone, normalize_email
 
 
+@bp.app_context_processor
+def companion_form_choices():
+    """The companion rows of the registration forms (templates/events/_companions_fields.html)."""
+    return {"companion_form": {"max": family.MAX_COMPANIONS,
+                               "relations": labels.choices("companion_relation"),
+                               "age_groups": labels.choices("age_group")}}
+
+
 def _outcome_message(reg: Registration) -> tuple[str, str]:
+    group = f" bersama {len(reg.companions)} pendamping" if reg.companions else ""
     if reg.status == "waitlisted":
         pos = reg_service.waitlist_position(reg)
-        return f"Kuota penuh, Anda masuk daftar tunggu nomor {pos}.", "warning"
+        return f"Kuota penuh, Anda{group} masuk daftar tunggu nomor {pos}.", "warning"
+    if group:
+        return f"Pendaftaran{group} berhasil. Setiap pendamping punya tiket QR sendiri.", "success"
     return "Pendaftaran berhasil. Tiket QR Anda sudah siap.", "success"
 
 
@@ -53,9 +67,10 @@ def register(event_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        reg = reg_service.register_relawan(event, current_relawan())
+        companions = family.clean_companions(companion_rows(request.form))
+        reg = reg_service.register_relawan(event, current_relawan(), companions=companions)
         db.session.commit()
-    except reg_service.RegistrationError as exc:
+    except (reg_service.RegistrationError, family.InvalidCompanion) as exc:
         refuse(exc)
         return redirect(back)
     flash(*_outcome_message(reg))
@@ -72,6 +87,7 @@ def register_guest(event_id: int):
         return redirect(url_for("events.detail", event_id=event.id))
     form = GuestRegistrationForm()
     form.kelurahan_kode.choices = kelurahan_choices("- Tidak diisi -")
+    rows = companion_rows(request.form)
     if form.validate_on_submit():
         email = None
         try:
@@ -82,15 +98,17 @@ def register_guest(event_id: int):
             try:
                 reg = reg_service.register_guest(
                     event, name=form.name.data, instansi=form.instansi.data, jabatan=form.jabatan.data,
-                    phone=form.phone.data, email=email, kelurahan_kode=form.kelurahan_kode.data or None)
+                    phone=form.phone.data, email=email, kelurahan_kode=form.kelurahan_kode.data or None,
+                    companions=family.clean_companions(rows))
                 db.session.commit()
-            except reg_service.RegistrationError as exc:
+            except (reg_service.RegistrationError, family.InvalidCompanion) as exc:
                 db.session.rollback()
                 form.form_errors.append(exc.message)
             else:
                 flash(*_outcome_message(reg))
                 return redirect(url_for("events.ticket", token=reg.token))
-    return render_template("events/guest_form.html", form=form, event=event), (
+    return render_template("events/guest_form.html", form=form, event=event,
+                           companion_values=rows), (
         422 if request.method == "POST" else 200)
 
 

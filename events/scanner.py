@@ -12,6 +12,7 @@ from events.api_checkin import MAX_REASON_LENGTH, STATUS_OF_RESULT
 from events.checkin.access import can_force, can_scan, can_undo, has_any_grant, scannable_events
 from events.checkin.service import new_scan_id, record_scan
 from events.models import Event, Registration
+from events.services.companions import group_of
 from extensions import db
 from helpers.forms import BAD_CHARS
 from timeutil import utcnow
@@ -79,6 +80,23 @@ def ticket_check_in(token: str):
                            can_force=can_force(current_user), reason_missing=force and not reason,
                            max_reason=MAX_REASON_LENGTH), \
         200 if status == 201 else status
+
+
+@bp.post("/t/<token>/check-in-rombongan")
+@login_required
+def group_check_in(token: str):
+    """One confirmation on the lead's ticket checks in the whole group: each member through the
+    same record_scan (one CheckIn per registration, each outcome listed)."""
+    lead = db.session.scalar(db.select(Registration).where(Registration.token == token))
+    if lead is None or lead.lead_registration_id is not None:
+        abort(404)
+    event = scannable_event_or_403(lead.event_id)
+    outcomes = [(member, record_scan(event, by_user=current_user, scan_id=new_scan_id(),
+                                     method="manual", registration_id=member.id))
+                for member in group_of(lead)]
+    db.session.commit()
+    return render_template("events/group_result.html", event=event, lead=lead, outcomes=outcomes,
+                           css=RESULT_CLASS)
 
 
 @bp.get("/t/<token>/check-in")

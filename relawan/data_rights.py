@@ -35,6 +35,7 @@ def _iso(value):
 def _registrations(relawan_id: int) -> list[dict]:
     """The relawan's event registrations (and check-ins), if the events module has any."""
     from events.models import Event, Registration
+    from events.services import companions
 
     rows = db.session.execute(
         select(Registration, Event).join(Event, Registration.event_id == Event.id)
@@ -47,6 +48,7 @@ def _registrations(relawan_id: int) -> list[dict]:
             "venue": event.venue_name, "status": reg.status, "role": reg.role_label,
             "registered_at": _iso(reg.created_at), "cancelled_at": _iso(reg.cancelled_at),
             "checked_in_at": _iso(check_in.scanned_at) if check_in is not None else None,
+            "companions": companions.export_of(reg),
         })
     return out
 
@@ -133,9 +135,11 @@ def anonymise(relawan: Relawan, by_user: User) -> None:
         optouts.forget([user.phone, user.email])
         user.name, user.email, user.phone, user.active = name, None, None, False
         user.set_password(secrets.token_urlsafe(32))
+    from events.services import companions
     from events.training import Certificate
 
     survey_privacy.forget_relawan(relawan.id)  # answers detached, free text deleted
+    companions.forget_companions_of(relawan.id)
     db.session.execute(update(Certificate).where(Certificate.relawan_id == relawan.id)
                        .values(name=name).execution_options(synchronize_session=False))
     audit.record("relawan_anonymized", relawan, user=by_user,

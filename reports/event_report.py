@@ -5,6 +5,7 @@ from sqlalchemy import case, func, select
 
 from events.checkin_models import CheckIn
 from events.models import Event, Registration, RegistrationStatus
+from events.services.companions import age_group_counts
 from extensions import db
 from helpers import labels
 from relawan.models import Kelurahan, Relawan
@@ -53,4 +54,7 @@ def event_summary(event: Event, kecamatan: str | None = None) -> dict:
         "totals": totals,
         "by_kelurahan": rows,
         "by_instansi": [dict(r) for r in db.session.execute(by_inst).mappings()],
+        # Families (issue 15.1): adults and children by age group, whole event (no kecamatan filter).
+        "by_age_group": {"registered": age_group_counts(event.id),
+                         "attended": age_group_counts(event.id, present_only=True)},
     }

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from auth.models import Role, User
 from events.checkin_models import CheckIn
 from events.models import Event, Registration, RegistrationStatus
+from events.services.companions import age_group_counts, age_group_line
 from events.signatories import event_signatories
 from events.training import ROLE_TEXT, Certificate, certificates
 from extensions import db, limiter
@@ -105,7 +106,8 @@ def daftar_hadir(event_id: int):
         " - ".join(x for x in (event.venue_name, event.venue_address) if x),
         event.organiser_name or current_app.config["ORG_UNIT"], rows, blank_rows=blank,
         signatures=_blocks(event), signed_place_date=f"{city}, {format_date_id(event.ends_at)}",
-        extra_columns=extra)
+        extra_columns=extra,
+        age_summary=age_group_line(age_group_counts(event.id, present_only=filled)))
     resp = Response(document, mimetype="application/pdf")
     resp.headers["Content-Disposition"] = (
         f'inline; filename="daftar-hadir-{event.id}-{versi}.pdf"')

@@ -86,6 +86,7 @@ EXPECTATIONS: dict[str, dict] = {
     "events.cancel_registration": roles(OK, OK, 403, 403, 403, OK, OK),
     "events.ticket_check_in_get": same(302, anonymous=LOGIN),
     "events.ticket_check_in": SCANNERS_WRITE,
+    "events.group_check_in": SCANNERS_WRITE,  # the lead's ticket checks in its group (15.1)
     # registration
     "events.register": LOGGED_IN_WRITE,
     "events.register_program": LOGGED_IN_WRITE,

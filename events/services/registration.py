@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 import audit
 from auth.models import is_staff_role
 from events.models import Event, EventStatus, Registration, RegistrationStatus
+from events.services import companions as family
 from events.services import notices
 from events.services.eligibility import may_register
 from extensions import db
@@ -82,13 +83,14 @@ def check_open(event: Event, *, now=None, walk_in: bool = False, by_staff: bool 
         raise EventClosed()
 
 
-def take_seat(event_id: int) -> bool:
-    """Atomically take one seat if any is left; True = confirmed, False = full."""
+def take_seat(event_id: int, n: int = 1) -> bool:
+    """Atomically take n seats (a family is seated as one unit) if that many are left;
+    True = confirmed, False = full."""
     result = db.session.execute(
         update(Event)
         .where(Event.id == event_id,
-               or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity))
-        .values(seats_taken=Event.seats_taken + 1)
+               or_(Event.capacity.is_(None), Event.seats_taken + n <= Event.capacity))
+        .values(seats_taken=Event.seats_taken + n)
         .execution_options(synchronize_session=False))
     return result.rowcount == 1
 
@@ -100,9 +102,9 @@ def _force_seat(event_id: int) -> None:
                        .execution_options(synchronize_session=False))
 
 
-def _release_seat(event_id: int) -> None:
-    db.session.execute(update(Event).where(Event.id == event_id, Event.seats_taken > 0)
-                       .values(seats_taken=Event.seats_taken - 1)
+def _release_seat(event_id: int, n: int = 1) -> None:
+    db.session.execute(update(Event).where(Event.id == event_id, Event.seats_taken >= n)
+                       .values(seats_taken=Event.seats_taken - n)
                        .execution_options(synchronize_session=False))
 
 
@@ -119,6 +121,13 @@ def _insert(reg: Registration, *, duplicate_message: str) -> Registration:
         db.session.rollback()
         raise AlreadyRegistered(duplicate_message) from None
     return reg
+
+
+def _add_companions(lead: Registration, companions) -> None:
+    """The lead's companions, each a registration with its own ticket token and the lead's status."""
+    for companion in companions:
+        db.session.add(family.companion_row(lead, companion, new_token()))
+    db.session.flush()
 
 
 def _refresh_seats(event: Event) -> None:
@@ -143,8 +152,9 @@ def _reuse_cancelled(reg: Registration, event: Event, source: str, confirmed: bo
 
 
 def register_relawan(event: Event, relawan: Relawan, *, source: str = "self",
-                     enrollment_id: int | None = None) -> Registration:
-    """Register a relawan: confirmed while seats last, else waitlisted. Raises RegistrationError."""
+                     enrollment_id: int | None = None, companions=()) -> Registration:
+    """Register a relawan (with `companions`, family.Companion, as one unit): confirmed while
+    seats last, else waitlisted. Raises RegistrationError."""
     decision = may_register(relawan, event)
     if not decision:
         raise NotEligible(decision.reason)
@@ -152,7 +162,7 @@ def register_relawan(event: Event, relawan: Relawan, *, source: str = "self",
     existing = _existing(event.id, relawan_id=relawan.id)
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
         raise AlreadyRegistered()
-    confirmed = take_seat(event.id)
+    confirmed = take_seat(event.id, 1 + len(companions))
     if existing is not None:
         reg = _reuse_cancelled(existing, event, source, confirmed)
         reg.enrollment_id = enrollment_id or reg.enrollment_id
@@ -161,6 +171,7 @@ def register_relawan(event: Event, relawan: Relawan, *, source: str = "self",
             event_id=event.id, relawan_id=relawan.id, enrollment_id=enrollment_id, source=source,
             status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED,
             token=new_token(), created_at=utcnow()), duplicate_message=AlreadyRegistered.default)
+    _add_companions(reg, companions)
     _refresh_seats(event)
     if source in TICKET_ON_REGISTER:
         notices.send_ticket(reg)
@@ -169,7 +180,7 @@ def register_relawan(event: Event, relawan: Relawan, *, source: str = "self",
 
 def register_guest(event: Event, *, name: str, instansi: str | None, jabatan: str | None,
                    phone: str, email: str | None = None, kelurahan_kode: str | None = None,
-                   source: str = "guest") -> Registration:
+                   source: str = "guest", companions=()) -> Registration:
     """Register a person without an account (phone already normalised to E.164)."""
     if source == "guest" and not event.allow_guests:
         raise NotEligible("Kegiatan ini hanya untuk relawan terdaftar.")
@@ -178,7 +189,7 @@ def register_guest(event: Event, *, name: str, instansi: str | None, jabatan: st
     existing = _existing(event.id, phone=phone)
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
         raise AlreadyRegistered(message)
-    confirmed = take_seat(event.id)
+    confirmed = take_seat(event.id, 1 + len(companions))
     fields = {"guest_name": name.strip(), "guest_instansi": (instansi or "").strip() or None,
               "guest_jabatan": (jabatan or "").strip() or None, "guest_phone": phone,
               "guest_email": email or None, "guest_kelurahan_kode": kelurahan_kode or None}
@@ -191,6 +202,7 @@ def register_guest(event: Event, *, name: str, instansi: str | None, jabatan: st
             event_id=event.id, source=source, token=new_token(), created_at=utcnow(),
             status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED,
             **fields), duplicate_message=message)
+    _add_companions(reg, companions)
     _refresh_seats(event)
     if source in TICKET_ON_REGISTER:
         notices.send_ticket(reg)
@@ -222,20 +234,25 @@ def register_walk_in(event: Event, relawan: Relawan) -> Registration:
 
 
 def promote_waitlist(event: Event) -> list[Registration]:
-    """Give free seats to the waitlist in order (created_at, id) and queue each promoted person's
-    ticket. Returns those promoted."""
+    """Give free seats to the waitlist in order (created_at, id), a family as one unit (the
+    queue waits until the whole family fits), and queue each promoted lead's ticket. Returns the
+    promoted registrations without companions."""
     promoted = []
     while True:
         query = (select(Registration)
                  .where(Registration.event_id == event.id,
-                        Registration.status == RegistrationStatus.WAITLISTED)
+                        Registration.status == RegistrationStatus.WAITLISTED,
+                        Registration.lead_registration_id.is_(None))
                  .order_by(Registration.created_at, Registration.id).limit(1))
         if db.engine.dialect.name == "postgresql":
             query = query.with_for_update()
         candidate = db.session.scalar(query)
-        if candidate is None or not take_seat(event.id):
+        unit = [] if candidate is None else [candidate] + [
+            c for c in candidate.companions if c.status == RegistrationStatus.WAITLISTED]
+        if candidate is None or not take_seat(event.id, len(unit)):
             break
-        candidate.status = RegistrationStatus.CONFIRMED
+        for member in unit:
+            member.status = RegistrationStatus.CONFIRMED
         db.session.flush()
         promoted.append(candidate)
     _refresh_seats(event)
@@ -278,12 +295,14 @@ def cancel_registration(reg: Registration, by_user=None, *, notify: bool = True)
         raise CancelTooLate()
     if reg.status == RegistrationStatus.CANCELLED:
         raise RegistrationError("Pendaftaran ini sudah dibatalkan.")
-    if reg.check_in is not None:
+    group = family.group_of(reg)  # cancelling the lead cancels the companions with it
+    if any(member.check_in is not None for member in group):
         raise RegistrationError("Peserta sudah hadir (check-in), pendaftaran tidak dapat dibatalkan.")
     was_confirmed = reg.status == RegistrationStatus.CONFIRMED
     by_staff = by_user is not None and is_staff_role(by_user.role)
-    reg.status = RegistrationStatus.CANCELLED
-    reg.cancelled_at = utcnow()
+    for member in group:
+        member.status = RegistrationStatus.CANCELLED
+        member.cancelled_at = utcnow()
     db.session.flush()
     audit.record("registration_cancel", reg, user=by_user,
                  details={"event_id": reg.event_id, "was": "confirmed" if was_confirmed else "waitlisted",
@@ -292,7 +311,7 @@ def cancel_registration(reg: Registration, by_user=None, *, notify: bool = True)
         notices.send_cancelled(reg, by=by_user, by_staff=by_staff)
     if not was_confirmed:
         return []
-    _release_seat(reg.event_id)
+    _release_seat(reg.event_id, len(group))
     return promote_waitlist(reg.event)
 
 
@@ -304,6 +323,7 @@ def waitlist_position(reg: Registration) -> int | None:
         select(func.count()).select_from(Registration).where(
             Registration.event_id == reg.event_id,
             Registration.status == RegistrationStatus.WAITLISTED,
+            Registration.lead_registration_id.is_(None),  # a family is one place in the queue
             or_(Registration.created_at < reg.created_at,
                 and_(Registration.created_at == reg.created_at, Registration.id < reg.id))))
     return ahead + 1

@@ -163,7 +163,8 @@ def daftar_hadir_pdf(header: DocHeader, event_title: str, event_date: str, event
                      venue: str, organiser: str, rows: list[AttendanceRow], *,
                      blank_rows: int = 0, signatures: Sequence[SignatureBlock] = (),
                      signed_place_date: str = "",
-                     extra_columns: Sequence[tuple[str, Sequence[str]]] = ()) -> bytes:
+                     extra_columns: Sequence[tuple[str, Sequence[str]]] = (),
+                     age_summary: str = "") -> bytes:
     """Attendance sheet as PDF bytes. For a paper sign-in sheet pass rows=[] and
     blank_rows=N; blank rows are numbered after any given rows. `signatures` go left to
     right ("Mengetahui" Kepala DP3AKB, then the ketua panitia under the place and date).
@@ -174,6 +175,8 @@ def daftar_hadir_pdf(header: DocHeader, event_title: str, event_date: str, event
     body = _body_rows(fonts, list(rows), blank_rows, extra_columns)
     info = [("Kegiatan", event_title), ("Hari/Tanggal", event_date), ("Waktu", event_time),
             ("Tempat", venue), ("Penyelenggara", organiser)]
+    if age_summary:  # "Dewasa: 1, Remaja 13-17: 0, Anak 6-12: 2, Balita: 0" (companions.age_group_line)
+        info.append(("Peserta", age_summary))
     sign = (tuple(signatures), signed_place_date)
     headings = [h for h, _ in extra_columns]
     pdf, orphaned = _build(fonts, header, event_title, info, body, sign, tail=0, headings=headings)
