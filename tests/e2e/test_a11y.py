@@ -1,5 +1,6 @@
 """Accessibility (issue 6.9): axe-core in the e2e Chromium finds no serious or critical violation
-on the sign-up, login, event, ticket, scanner and dashboard pages (plus a few more).
+on the sign-up, login, event, ticket, scanner and dashboard pages, and (issue 14.5) on every HTML page the
+access matrix gives each role (tests/test_access_matrix.py world and logins).
 
 axe-core comes from the npm registry, pinned in tests/e2e/axe/package.json and installed into
 tests/e2e/axe/node_modules by tests/e2e/axe/install.sh (run here when missing). The CSP forbids
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
+
+from tests.test_access_matrix import clients, world  # noqa: F401 (fixtures: every role, the matrix world)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -135,3 +138,50 @@ def test_key_pages_have_no_serious_or_critical_axe_violations(app, live, data, c
     assert not blocking, "serious/critical accessibility violations:\n" + "\n".join(blocking)
     assert not offsite, f"requests left 127.0.0.1: {offsite[:5]}"
     assert not [e for e in errors if "axe" in e.lower()], errors
+
+
+def _matrix_pages(app, world, clients) -> dict[str, list[str]]:
+    """Every HTML page the access matrix gives each role (GET expected 200), by role."""
+    from tests.access_expectations import ROLES
+    from tests.test_access_matrix import _build_url, _expected_for, _rules
+    pages: dict[str, list[str]] = {role: [] for role in ROLES}
+    for rule in _rules(app):
+        if "GET" not in rule.methods or rule.endpoint in ("static", "service_worker"):
+            continue
+        expected = _expected_for(rule.endpoint, "GET") or {}
+        url = _build_url(rule, world.params)
+        for role in ROLES:
+            if expected.get(role) != 200:
+                continue
+            resp = clients[role].get(url)
+            if resp.status_code == 200 and resp.mimetype == "text/html":
+                pages[role].append(url)
+            resp.close()
+    return pages
+
+
+def test_every_page_of_the_access_matrix_has_no_serious_or_critical_axe_violation(app, live, world, clients,
+                                                                                   chromium_path):
+    """Issue 14.5: not only the key pages, every HTML page each role may open."""
+    axe_js = _ensure_axe().read_bytes()
+    pages = _matrix_pages(app, world, clients)
+    assert sum(len(p) for p in pages.values()) > 50
+    found: dict[str, list[dict]] = {}
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, headless=True, args=FLAGS)
+        try:
+            for role, paths in pages.items():
+                context = browser.new_context(viewport={"width": 360, "height": 740})
+                page = context.new_page()
+                page.route("**/__axe__/axe.min.js",
+                           lambda route: route.fulfill(body=axe_js, content_type="application/javascript"))
+                if role != "anonymous":
+                    _login(page, live, world.users[role])
+                for path in paths:
+                    found[f"{role} {path}"] = _audit(page, live, path)
+                context.close()
+        finally:
+            browser.close()
+    blocking = [f"{where}: [{v['impact']}] {v['id']}: {v['help']} -> {v['nodes']}"
+                for where, vs in found.items() for v in vs if v["impact"] in BLOCKING]
+    assert not blocking, "serious/critical accessibility violations:\n" + "\n".join(blocking)
