@@ -3,6 +3,6 @@ from flask import Blueprint
 
 bp = Blueprint("events", __name__)
 
-# views.py imports the other event page modules; scanner.py the check-in pages.
-from events import scanner, selfcheckin, views  # noqa: E402,F401  (routes register on bp)
+# events/views/ holds the page modules (one per page group, beside events/services/).
+from events import views  # noqa: E402,F401  (routes register on bp)
 from events.training import views as training_views  # noqa: E402,F401  (izin, certificates)

@@ -4,8 +4,8 @@ Kept true by tests/events/test_api_openapi.py, which runs schemathesis against t
 """
 from __future__ import annotations
 
-from events.api_auth import MAX_JSON_BYTES, MAX_JSON_DEPTH
-from events.api_checkin import MAX_DEVICE_LENGTH, MAX_QUERY_LENGTH, MAX_REASON_LENGTH, STATUS_OF_RESULT
+from events.api.auth import MAX_JSON_BYTES, MAX_JSON_DEPTH
+from events.api.checkin import MAX_DEVICE_LENGTH, MAX_QUERY_LENGTH, MAX_REASON_LENGTH, STATUS_OF_RESULT
 from events.checkin.codes import MAX_CODE_LENGTH
 
 RESULTS = list(STATUS_OF_RESULT)

@@ -1,5 +1,5 @@
 """JSON bodies of the API (issue 11.6): authentication is checked before a body is read, and a
-body has a size limit (16 KB, 413) and a depth limit (20 levels, 400) in events.api_auth.json_body."""
+body has a size limit (16 KB, 413) and a depth limit (20 levels, 400) in events.api.auth.json_body."""
 from __future__ import annotations
 
 import uuid
@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from events.api_auth import MAX_JSON_BYTES, MAX_JSON_DEPTH
+from events.api.auth import MAX_JSON_BYTES, MAX_JSON_DEPTH
 from events.checkin_models import CheckIn, ScanRecord
 from extensions import db
 from tests.events.test_checkin_helpers import bearer, make_registration, make_token

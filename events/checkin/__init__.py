@@ -4,5 +4,5 @@
 - access.py: who may scan which event (`scannable_event`, `can_scan`, the door-staff grants);
 - codes.py: reading the scanned text; messages.py: the Indonesian answers;
 - queries.py: live counts and the registrant search for the door.
-The API (events/api_checkin.py) maps a scan's result to its HTTP status.
+The API (events/api/checkin.py) maps a scan's result to its HTTP status.
 """

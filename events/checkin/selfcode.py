@@ -1,6 +1,6 @@
 """Self check-in by a rotating QR (issue 13.4): the projector's code and who may use it.
 
-The projector page (events/selfcheckin.py) shows a QR holding `{BASE_URL}/hadir/<event_id>/<code>`
+The projector page (events/views/selfcheckin.py) shows a QR holding `{BASE_URL}/hadir/<event_id>/<code>`
 that changes every SLOT_SECONDS. `code_for(event_id, slot)` is THE code: an HMAC-SHA256 of the
 event id and the time slot (floor(unix time / 20 s)) under a key derived from SECRET_KEY,
 truncated to 96 bits, URL-safe. `verify` accepts the code of the current slot and of the one

@@ -18,7 +18,7 @@ A scan names a ticket by its scanned `code` or, from the door search (which neve
 by `registration_id` of this event.
 
 It returns a ScanOutcome (result name + JSON body) and knows nothing of HTTP: the API maps a
-result to a status once (events/api_checkin.py). Statements are SQLAlchemy Core on the
+result to a status once (events/api/checkin.py). Statements are SQLAlchemy Core on the
 Session's connection: one read (`_look`) and at most two INSERTs per scan.
 """
 from __future__ import annotations

@@ -13,7 +13,7 @@ from events.checkin.queries import search, search_item
 from events.checkin.service import new_scan_id, record_scan, undo
 from events.checkin_models import CheckIn, DoorStaffGrant
 from events.models import Event, Registration
-from events.scanner import RESULT_CLASS, scannable_event_or_403
+from events.views.scanner import RESULT_CLASS, scannable_event_or_403
 from extensions import db
 from helpers.access import staff_required
 from helpers.forms import CleanForm

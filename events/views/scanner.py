@@ -1,6 +1,6 @@
 """Scanner pages (check-in): event picker, the camera scanner, one-tap check-in from a ticket.
 
-The door desk and door-staff pages live in events/door.py, the badge PDFs in events/badges.py.
+The door desk and door-staff pages live in events/views/door.py, the badge PDFs in events/views/badges.py.
 """
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from events import bp
-from events.api_checkin import MAX_REASON_LENGTH, STATUS_OF_RESULT
+from events.api.checkin import MAX_REASON_LENGTH, STATUS_OF_RESULT
 from events.checkin.access import can_force, can_scan, can_undo, has_any_grant, scannable_events
 from events.checkin.service import new_scan_id, record_scan
 from events.models import Event, Registration
@@ -106,4 +106,3 @@ def ticket_check_in_get(token: str):
     return redirect(url_for("events.ticket", token=token))
 
 
-from events import badges, door  # noqa: E402,F401  (routes register on bp)

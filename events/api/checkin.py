@@ -6,7 +6,7 @@ import uuid
 from flask import g, jsonify, request
 
 from events.api import bp
-from events.api_auth import MAX_ID, api_login_required, error, json_body
+from events.api.auth import MAX_ID, api_login_required, error, json_body
 from events.checkin.access import can_undo, scannable_event, scannable_events
 from events.checkin.codes import MAX_CODE_LENGTH
 from events.checkin.queries import search, search_item, stats

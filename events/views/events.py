@@ -83,4 +83,3 @@ def my_registrations():
                            positions=positions, relawan=relawan, now=now)
 
 
-from events import manage, programs, registration_views, speakers, tickets  # noqa: F401
