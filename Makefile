@@ -39,9 +39,10 @@ serve: setup
 demo: setup
 	$(FLASK) demo-data
 
-## make test: install dev requirements and run the whole suite on SQLite, then PostgreSQL
+## make test: install dev requirements, lint (ruff, pyproject.toml), then the whole suite on SQLite, then PostgreSQL
 ## when TEST_DATABASE_URL is set (browser tests run once, when Chromium is installed)
 test: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q -p no:cacheprovider
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== Suite again on PostgreSQL: $$TEST_DATABASE_URL"; \

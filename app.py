@@ -5,7 +5,8 @@ import logging
 import os
 
 from flask import Flask, jsonify, render_template, request, send_from_directory
-from sqlalchemy import event as sa_event, text
+from sqlalchemy import event as sa_event
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from config import build_config

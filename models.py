@@ -4,8 +4,8 @@ A new model class only needs to live in one of these modules (or a module added 
 """
 import auth.models  # noqa: F401
 import cases.models  # noqa: F401
-import events.checkin_models  # noqa: F401
-import events.models  # noqa: F401
+import events.checkin_models
+import events.models
 import events.training.models  # noqa: F401
 import messaging.models  # noqa: F401
 import ops.models  # noqa: F401

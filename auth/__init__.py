@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from auth import audit_views, guards, recovery_views, tokens, views  # noqa: E402,F401  (routes register on bp)
+from auth import audit_views, guards, recovery_views, tokens, views  # noqa: F401  (routes register on bp)

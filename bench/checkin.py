@@ -43,7 +43,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 os.environ.setdefault("SECRET_KEY", "bench-secret-key")
 
-from loadgen import plan, run_load, summary  # noqa: E402 (after the sys.path lines)
+from loadgen import plan, run_load, summary
 
 # --matrix: the server settings compared on this machine (environment for gunicorn.conf.py).
 MATRIX = [

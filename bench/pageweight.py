@@ -46,7 +46,8 @@ class _Assets(HTMLParser):
         a = dict(attrs)
         if tag == "link" and "stylesheet" in (a.get("rel") or "").split() and a.get("href"):
             self.urls.append(("css", a["href"]))
-        elif tag == "link" and (a.get("rel") or "") in ("icon", "manifest", "preload", "modulepreload") and a.get("href"):
+        elif (tag == "link" and a.get("href")
+              and (a.get("rel") or "") in ("icon", "manifest", "preload", "modulepreload")):
             self.urls.append((a["rel"], a["href"]))
         elif tag == "script" and a.get("src"):
             self.urls.append(("js", a["src"]))

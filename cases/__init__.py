@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("cases", __name__)
 
-from cases import views  # noqa: E402,F401  (routes register on bp)
+from cases import views  # noqa: F401  (routes register on bp)

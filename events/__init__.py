@@ -4,5 +4,5 @@ from flask import Blueprint
 bp = Blueprint("events", __name__)
 
 # events/views/ holds the page modules (one per page group, beside events/services/).
-from events import views  # noqa: E402,F401  (routes register on bp)
-from events.training import views as training_views  # noqa: E402,F401  (izin, certificates)
+from events import views  # noqa: F401  (routes register on bp)
+from events.training import views as training_views  # noqa: F401  (izin, certificates)

@@ -2,7 +2,6 @@
 
 Times are typed in WIB (datetime-local) and converted with timeutil.wib_to_utc by the views.
 """
-from helpers.forms import CleanForm, DateInRange
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -24,6 +23,7 @@ from wtforms.validators import (
 
 from events.models import KIND_LABELS
 from events.services.companions import MAX_COMPANIONS
+from helpers.forms import CleanForm, DateInRange
 from helpers.nip import InvalidNip, parse_nip
 from relawan.forms import PhoneField
 

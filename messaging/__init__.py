@@ -8,5 +8,7 @@ from flask import Blueprint
 
 bp = Blueprint("messaging", __name__)
 
-from messaging import views  # noqa: E402,F401  (routes register on bp)
-from messaging import broadcast_views  # noqa: E402,F401  (broadcasts and the opt-out link)
+from messaging import (
+    broadcast_views,  # noqa: F401  (broadcasts and the opt-out link)
+    views,  # noqa: F401  (routes register on bp)
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import abort, current_app, request
 
@@ -72,7 +72,7 @@ def _list(value) -> list:
 
 def _timestamp(raw) -> datetime | None:
     try:
-        return datetime.fromtimestamp(int(raw), tz=timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp(int(raw), tz=UTC).replace(tzinfo=None)
     except (TypeError, ValueError, OverflowError, OSError):
         return None
 

@@ -159,7 +159,7 @@ def work(stop: threading.Event, poll_seconds: float = 2.0, me: str | None = None
             if done.total:
                 log.info("Outbox: %d sent, %d to retry, %d failed", len(done.sent),
                          len(done.retried), len(done.failed))
-        except Exception:  # noqa: BLE001 - a lost database connection must not end the worker
+        except Exception:
             log.exception("Outbox pass failed; trying again")
             db.session.rollback()
         stop.wait(poll_seconds)

@@ -84,7 +84,8 @@ def activities() -> list[Activity]:
             data="Rekap per kecamatan/kelurahan; ekspor CSV/XLSX (NIK hanya pada ekspor admin).",
             purpose="Pemantauan jangkauan program dan laporan kepada pimpinan.",
             basis="Pelaksanaan tugas pelayanan publik (huruf e).",
-            retention="Berkas ekspor di luar aplikasi menjadi tanggung jawab pengunduh; setiap ekspor dicatat di log audit.",
+            retention=("Berkas ekspor di luar aplikasi menjadi tanggung jawab pengunduh; "
+                       "setiap ekspor dicatat di log audit."),
             access="Admin, panitia, koordinator (kecamatannya).",
         ),
         Activity(

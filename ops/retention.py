@@ -49,7 +49,7 @@ def anonymise_expired(days: int, *, dry_run: bool, batch: int = 200) -> Anonymis
         select(Relawan.status, func.count())
         .where(Relawan.id.in_(_expired_relawan_query(cutoff).with_only_columns(Relawan.id)))
         .group_by(Relawan.status)).all()
-    report.by_status = {status: n for status, n in rows}
+    report.by_status = dict(rows)
     if dry_run or not report.total:
         return report
     from relawan.data_rights import anonymise  # the relawan area's erasure, reused

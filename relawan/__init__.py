@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("relawan", __name__)
 
-from relawan import views  # noqa: E402,F401  (routes register on bp)
+from relawan import views  # noqa: F401  (routes register on bp)

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from helpers import labels
-from helpers.forms import BAD_CHARS, CleanForm  # noqa: F401  (re-exported for relawan modules)
 from wtforms import (
     BooleanField,
     DateField,
@@ -31,6 +29,8 @@ from wtforms.validators import (
 )
 
 from auth.passwords import Person, password_problems
+from helpers import labels
+from helpers.forms import BAD_CHARS, CleanForm  # noqa: F401  (re-exported for relawan modules)
 from relawan.consent import current_version
 from relawan.validators import (
     InvalidEmail,

@@ -4,8 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import (Date, DateTime, ForeignKey, Index, SmallInteger, String, Text, case, event,
-                        inspect, update)
+from sqlalchemy import Date, DateTime, ForeignKey, Index, SmallInteger, String, Text, case, event, inspect, update
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -24,7 +23,7 @@ class Kecamatan(db.Model):
     kabkota_kode: Mapped[str] = mapped_column(String(5), index=True)
     source_version: Mapped[str | None] = mapped_column(String(80))
 
-    kelurahan: Mapped[list["Kelurahan"]] = relationship(
+    kelurahan: Mapped[list[Kelurahan]] = relationship(
         back_populates="kecamatan", order_by="Kelurahan.nama")
 
 
@@ -107,7 +106,7 @@ class Relawan(db.Model):
 
     user = relationship("User", back_populates="relawan")
     kelurahan: Mapped[Kelurahan | None] = relationship()
-    history: Mapped[list["StatusChange"]] = relationship(
+    history: Mapped[list[StatusChange]] = relationship(
         back_populates="relawan", order_by="StatusChange.at", cascade="all, delete-orphan")
 
     @property

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, Select, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import joinedload
 
 from auth.models import User
@@ -48,7 +48,8 @@ def _date(value: str, errors: list[str], label: str) -> date | None:
 
 def parse_filters(args) -> Filters:
     """Read filters from request.args; unknown or malformed values are dropped with a notice."""
-    get = lambda name, n=100: BAD_CHARS.sub("", (args.get(name) or "").strip())[:n]
+    def get(name: str, n: int = 100) -> str:
+        return BAD_CHARS.sub("", (args.get(name) or "").strip())[:n]
     f = Filters()
     status = get("status", 20)
     f.status = status if status in {s.value for s in RelawanStatus} else ""

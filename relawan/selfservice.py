@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from auth.models import Role
 from extensions import db
-from helpers.access import roles_required
 from helpers import qr
+from helpers.access import roles_required
 from relawan import bp, data_rights, services
 from relawan.choices import kelurahan_codes, kelurahan_groups
 from relawan.forms import (

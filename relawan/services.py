@@ -20,8 +20,7 @@ from auth.passwords import Person, WeakPassword, password_problems
 from extensions import db
 from helpers import labels
 from helpers.errors import DomainError
-from relawan.models import (Relawan, RelawanStatus, StatusChange, funnel_rank_of,
-                            lifted_funnel_rank)
+from relawan.models import Relawan, RelawanStatus, StatusChange, funnel_rank_of, lifted_funnel_rank
 from relawan.validators import InvalidNik, nik_mismatch_warnings, parse_nik
 from timeutil import utcnow
 
@@ -69,7 +68,7 @@ class DuplicateRelawan(RelawanError):
 
     def anonymous_fields(self) -> dict[str, str]:
         """The same fields, each with the message that reveals nothing about who is registered."""
-        return {name: self.ANONYMOUS_MESSAGE for name in self.fields}
+        return dict.fromkeys(self.fields, self.ANONYMOUS_MESSAGE)
 
 
 def label(status: str) -> str:

@@ -27,7 +27,8 @@ def event_summary(event: Event, kecamatan: str | None = None) -> dict:
     """All figures of one event in two GROUP BY queries (totals are sums of the kelurahan rows)."""
     confirmed = Registration.status == RegistrationStatus.CONFIRMED
     attended = CheckIn.id.isnot(None)
-    one = lambda cond: func.sum(case((cond, 1), else_=0))
+    def one(cond):
+        return func.sum(case((cond, 1), else_=0))
     kel = attendee_kelurahan()
     by_kel = (_base(event, kecamatan).add_columns(
         kel.label("kode"), Kelurahan.nama.label("nama"),

@@ -21,7 +21,6 @@ from helpers.nip import format_nip
 from ops.letterhead import current_emblem
 from relawan.models import Kelurahan, Relawan, mask_phone
 from reports import bp, pdf
-from surveys.results import score_text, scores_by_registration
 from reports.pdf import (
     AttendanceRow,
     CertificateData,
@@ -31,6 +30,7 @@ from reports.pdf import (
     format_date_id,
     wib_span_text,
 )
+from surveys.results import score_text, scores_by_registration
 
 BLANK_EXTRA_ROWS = 10      # walk-in lines under the printed registrant list
 BLANK_ONLY_ROWS = 30       # an event without registrants: a fully blank numbered sheet

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("surveys", __name__)
 
-from surveys import views_answer, views_manage, views_results  # noqa: E402,F401  (routes register on bp)
+from surveys import views_answer, views_manage, views_results  # noqa: F401  (routes register on bp)

@@ -12,14 +12,14 @@ from sqlalchemy import text
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
-from app import create_app  # noqa: E402
-from auth.models import Role, User  # noqa: E402
-from events.models import Event, EventStatus  # noqa: E402
-from extensions import db  # noqa: E402
-from relawan.fakes import fake_nik  # noqa: E402
-from relawan.models import Relawan, RelawanStatus  # noqa: E402
-from relawan.wilayah import load_default  # noqa: E402
-from timeutil import utcnow  # noqa: E402
+from app import create_app
+from auth.models import Role, User
+from events.models import Event, EventStatus
+from extensions import db
+from relawan.fakes import fake_nik
+from relawan.models import Relawan, RelawanStatus
+from relawan.wilayah import load_default
+from timeutil import utcnow
 
 KEEP_TABLES = {"kecamatan", "kelurahan"}
 PASSWORD = "rahasia-123"

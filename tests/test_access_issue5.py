@@ -11,10 +11,9 @@ from sqlalchemy import select
 
 from auth.models import User
 from events.models import ProgramEnrollment, Registration
+from events.training import Certificate, certificates
 from extensions import db
 from relawan.models import Relawan
-from events.training import certificates
-from events.training import Certificate
 from tests.conftest import login
 from tests.reports.conftest import KASEMEN, TAKTAKAN, world  # noqa: F401 (fixture)
 
@@ -67,7 +66,7 @@ POST = {
 
 
 @pytest.fixture
-def setup(app, world, make_user):  # noqa: F811
+def setup(app, world, make_user):
     with app.app_context():
         cert = certificates.issue_for_enrollment(db.session.get(ProgramEnrollment, world.ids.enrol["A"]))
         db.session.commit()

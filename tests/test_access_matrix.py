@@ -136,7 +136,7 @@ def build_targets(users: dict[str, User], relawan_a: Relawan, relawan_b: Relawan
         db.session.add(CaseYearTotal(year=2016, total=11, source="Berita sosialisasi"))
     db.session.flush()
     # A test of the event with one question, its pre-test open, and a template (issue 15.2).
-    from surveys.models import Question, QuestionOption, Questionnaire, SurveyRound
+    from surveys.models import Question, Questionnaire, QuestionOption, SurveyRound
     test = Questionnaire(kind="test", title="Tes", event_id=event.id, rounds=[
         SurveyRound(name="pre", status="open"), SurveyRound(name="post")], questions=[
         Question(kind="quiz", text="Soal", options=[QuestionOption(text="Ya", is_correct=True),

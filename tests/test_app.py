@@ -32,7 +32,7 @@ def test_login_with_email_and_logout(client, make_user, app):
 
 
 def test_login_with_phone_in_local_format(client, make_user):
-    user = make_user("panitia", phone="+6281299990001")
+    make_user("panitia", phone="+6281299990001")
     resp = client.post("/masuk", data={"identifier": "0812-9999-0001", "password": PASSWORD})
     assert resp.status_code == 302
 

@@ -60,7 +60,7 @@ def test_sign_up_page_without_errors_has_no_invalid_field_and_no_none_reference(
     assert page.dangling() == []
 
 
-def test_no_page_of_the_access_matrix_points_aria_describedby_at_a_missing_element(app, world, clients):  # noqa: F811
+def test_no_page_of_the_access_matrix_points_aria_describedby_at_a_missing_element(app, world, clients):
     problems, pages = [], 0
     for rule in _rules(app):
         if "GET" not in rule.methods or rule.endpoint in ("static", "service_worker"):

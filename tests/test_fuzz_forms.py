@@ -125,7 +125,7 @@ def _endpoints():
 
 
 @pytest.mark.parametrize("endpoint", _endpoints())
-def test_form_never_answers_5xx(app, world, endpoint):  # noqa: F811 (fixture)
+def test_form_never_answers_5xx(app, world, endpoint):
     rule = next(r for e, r in _form_rules(app) if e == endpoint)
     role = _role_for(endpoint)
     if role is None:
@@ -191,7 +191,7 @@ EXTREME_QUERIES = ["page=99999999999999999999", "page=2147483648", "page=0", "pa
 
 
 @pytest.mark.parametrize("query", EXTREME_QUERIES)
-def test_every_get_page_survives_extreme_numbers_and_dates(app, world, query):  # noqa: F811
+def test_every_get_page_survives_extreme_numbers_and_dates(app, world, query):
     """Every GET page, as admin, with huge page numbers and ids and far dates: never a 5xx."""
     client = login(app.test_client(), world.users["admin"])
     checked = 0

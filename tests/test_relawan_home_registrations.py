@@ -1,6 +1,6 @@
 """The relawan home page lists upcoming registrations with their ticket links."""
-from extensions import db
 from events.models import Registration
+from extensions import db
 from relawan.models import Relawan
 from tests.conftest import login
 

@@ -170,5 +170,5 @@ def registration_counts(event_id: int) -> dict[str, int]:
     rows = db.session.execute(select(Registration.status, func.count()).where(
         Registration.event_id == event_id).group_by(Registration.status)).all()
     counts = {s.value: 0 for s in RegistrationStatus}
-    counts.update({status: n for status, n in rows})
+    counts.update(dict(rows))
     return counts

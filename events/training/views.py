@@ -11,6 +11,8 @@ from flask_login import current_user
 
 from events import bp
 from events.models import Event, Registration, TrainingProgram
+from events.services.registration import RegistrationError
+from events.training import refresher
 from events.training.attendance import AttendanceError, set_excused
 from events.training.certificates import (
     CertificateError,
@@ -18,9 +20,7 @@ from events.training.certificates import (
     issue_for_event_staff,
     revoke,
 )
-from events.training import refresher
 from events.training.models import Certificate
-from events.services.registration import RegistrationError
 from extensions import db
 from helpers.access import admin_required, staff_required
 from helpers.security import safe_next

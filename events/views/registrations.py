@@ -13,9 +13,9 @@ from events.forms import (
     ImportConfirmForm,
     ImportForm,
     LostTicketForm,
+    companion_rows,
 )
 from events.models import Event, Registration, TrainingProgram
-from events.forms import companion_rows
 from events.services import companions as family
 from events.services import imports, notices
 from events.services import registration as reg_service

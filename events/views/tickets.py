@@ -4,7 +4,6 @@ from flask_login import current_user
 
 from events import bp
 from events.forms import ActionForm
-from helpers.qr import png, svg
 from events.services import registration as reg_service
 from events.services.tickets import (
     find_card,
@@ -13,6 +12,7 @@ from events.services.tickets import (
     whatsapp_link,
 )
 from events.viewutil import is_staff
+from helpers.qr import png, svg
 from timeutil import utcnow
 
 NO_STORE = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -44,7 +43,7 @@ class EmailChannel:
         except smtplib.SMTPResponseException as exc:
             raise SendError(f"SMTP {exc.smtp_code}: {_text(exc.smtp_error)}",
                             permanent=500 <= exc.smtp_code < 600 and exc.smtp_code != 530) from exc
-        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             raise SendError(f"SMTP tidak dapat dihubungi: {exc}") from exc
         return msgid.strip("<>")
 

@@ -15,8 +15,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from .common import (GOLD, GREY, NAVY, CertificateData, DocHeader, Fonts, draw_qr,
-                     fit_font_size, get_fonts, style)
+from .common import GOLD, GREY, NAVY, CertificateData, DocHeader, Fonts, draw_qr, fit_font_size, get_fonts, style
 
 PAGE_W, PAGE_H = landscape(A4)
 QR_SIZE = 30 * mm

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -132,7 +132,7 @@ _HELVETICA = Fonts("Helvetica", "Helvetica-Bold", "Helvetica-Oblique",
                    "Times-Roman", "Times-Bold", "Times-Italic", "Helvetica", "Helvetica-Bold")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_fonts(font_dir: str) -> Fonts:
     files = {
         "IDSans": "DejaVuSans.ttf", "IDSans-Bold": "DejaVuSans-Bold.ttf",
@@ -152,7 +152,7 @@ def _load_fonts(font_dir: str) -> Fonts:
         for name, path in paths.items():
             if name not in pdfmetrics.getRegisteredFontNames():
                 pdfmetrics.registerFont(TTFont(name, path))
-    except Exception:  # unreadable/corrupt font file: built-in fonts still work
+    except Exception:  # noqa: BLE001 - unreadable/corrupt font file: built-in fonts still work
         return _HELVETICA
     for fam in ("IDSans", "IDSerif", "IDCond"):
         pdfmetrics.registerFontFamily(fam, normal=fam, bold=f"{fam}-Bold",

@@ -14,13 +14,22 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import (Flowable, KeepTogether, Paragraph, SimpleDocTemplate,
-                                Spacer, Table, TableStyle)
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from helpers.nip import format_nip
 
-from .common import (LIGHT, NAVY, AttendanceRow, DocHeader, Fonts, SignatureBlock, get_fonts,
-                     numbered_canvas, para, style)
+from .common import (
+    LIGHT,
+    NAVY,
+    AttendanceRow,
+    DocHeader,
+    Fonts,
+    SignatureBlock,
+    get_fonts,
+    numbered_canvas,
+    para,
+    style,
+)
 from .kop import kop_flowables
 
 MARGIN = 15 * mm

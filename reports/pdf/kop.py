@@ -17,7 +17,6 @@ from svglib.svglib import svg2rlg
 from .common import NAVY, DocHeader, Emblem, Fonts, para, style
 
 
-
 class DoubleRule(Flowable):
     """Kop surat rule: a thick line over a thin one."""
 

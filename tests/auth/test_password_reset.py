@@ -38,14 +38,14 @@ def _ask(client, identifier):
     return client.post("/lupa-kata-sandi", data={"identifier": identifier})
 
 
-def _code_from_whatsapp(app, cloud_api) -> str:  # noqa: F811
+def _code_from_whatsapp(app, cloud_api) -> str:
     _drain(app)
     (request,) = cloud_api.requests
     assert request["json"]["to"] == PHONE.lstrip("+")
     return re.search(r"\b(\d{6})\b", request["json"]["text"]["body"]).group(1)
 
 
-def _link_from_email(app, smtp_server) -> str:  # noqa: F811
+def _link_from_email(app, smtp_server) -> str:
     _drain(app)
     (mail,) = smtp_server.received
     assert mail["to"] == ["siti.aminah@contoh.id"]
@@ -74,7 +74,7 @@ def _resets(app) -> list[PasswordReset]:
 
 
 def test_phone_reset_sends_a_code_by_whatsapp_and_logs_in_with_the_new_password(
-        app, client, person, cloud_api):  # noqa: F811
+        app, client, person, cloud_api):
     resp = _ask(client, "0812 7777 8888")
     assert resp.status_code == 302 and resp.headers["Location"] == "/lupa-kata-sandi/kode"
     (reset,) = _resets(app)
@@ -96,7 +96,7 @@ def test_phone_reset_sends_a_code_by_whatsapp_and_logs_in_with_the_new_password(
 
 
 def test_email_reset_sends_a_link_and_the_link_sets_the_new_password(
-        app, client, person, smtp_server):  # noqa: F811
+        app, client, person, smtp_server):
     resp = _ask(client, "Siti.Aminah@Contoh.ID")
     assert resp.status_code == 302 and resp.headers["Location"] == "/masuk"
     assert "tautan untuk memilih kata sandi baru sudah dikirim" in client.get("/masuk").get_data(as_text=True)
@@ -111,7 +111,7 @@ def test_email_reset_sends_a_link_and_the_link_sets_the_new_password(
     assert _resets(app)[0].used_at is not None
 
 
-def test_a_wrong_code_is_refused_and_charged_one_try(app, client, person, cloud_api):  # noqa: F811
+def test_a_wrong_code_is_refused_and_charged_one_try(app, client, person, cloud_api):
     _ask(client, PHONE)
     code = _code_from_whatsapp(app, cloud_api)
     wrong = f"{(int(code) + 1) % 10 ** 6:06d}"
@@ -122,7 +122,7 @@ def test_a_wrong_code_is_refused_and_charged_one_try(app, client, person, cloud_
     assert _send_code(client, code).status_code == 302  # the right code still works
 
 
-def test_an_expired_code_is_refused(app, client, person, cloud_api):  # noqa: F811
+def test_an_expired_code_is_refused(app, client, person, cloud_api):
     _ask(client, PHONE)
     code = _code_from_whatsapp(app, cloud_api)
     with app.app_context():
@@ -133,7 +133,7 @@ def test_an_expired_code_is_refused(app, client, person, cloud_api):  # noqa: F8
     assert _password_is(app, person.id, PASSWORD) and _resets(app)[0].used_at is None
 
 
-def test_a_used_code_and_a_used_link_cannot_be_used_again(app, person, cloud_api, smtp_server):  # noqa: F811
+def test_a_used_code_and_a_used_link_cannot_be_used_again(app, person, cloud_api, smtp_server):
     first, second = app.test_client(), app.test_client()
     _ask(first, PHONE)
     code = _code_from_whatsapp(app, cloud_api)
@@ -153,7 +153,7 @@ def test_a_used_code_and_a_used_link_cannot_be_used_again(app, person, cloud_api
 
 
 def test_a_code_allows_five_tries_then_even_the_right_code_is_refused(
-        app, client, person, cloud_api):  # noqa: F811
+        app, client, person, cloud_api):
     _ask(client, PHONE)
     code = _code_from_whatsapp(app, cloud_api)
     wrong = f"{(int(code) + 7) % 10 ** 6:06d}"
@@ -164,7 +164,7 @@ def test_a_code_allows_five_tries_then_even_the_right_code_is_refused(
     assert _password_is(app, person.id, PASSWORD) and _resets(app)[0].attempts == MAX_TRIES
 
 
-def test_a_new_request_retires_the_previous_code(app, client, person, cloud_api):  # noqa: F811
+def test_a_new_request_retires_the_previous_code(app, client, person, cloud_api):
     _ask(client, PHONE)
     old = _code_from_whatsapp(app, cloud_api)
     cloud_api.requests.clear()
@@ -176,7 +176,7 @@ def test_a_new_request_retires_the_previous_code(app, client, person, cloud_api)
     assert [r.used_at is not None for r in _resets(app)] == [True, True]
 
 
-def test_a_weak_new_password_keeps_the_code_usable(app, client, person, cloud_api):  # noqa: F811
+def test_a_weak_new_password_keeps_the_code_usable(app, client, person, cloud_api):
     _ask(client, PHONE)
     code = _code_from_whatsapp(app, cloud_api)
     resp = _send_code(client, code, password="siti-aminah-2024")
@@ -211,7 +211,7 @@ def test_a_code_for_an_unknown_number_is_refused_the_same_way(app, client, perso
     assert resp.status_code == 422 and INVALID in resp.get_data(as_text=True)
 
 
-def test_resetting_the_password_logs_out_every_other_session(app, person, cloud_api):  # noqa: F811
+def test_resetting_the_password_logs_out_every_other_session(app, person, cloud_api):
     other_device = login(app.test_client(), person)
     assert _logged_in(other_device)
     resetting = app.test_client()

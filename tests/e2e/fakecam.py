@@ -24,7 +24,7 @@ decoders fail on synthetic frames.
 from __future__ import annotations
 
 import os
-from typing import Iterable, Optional, Sequence
+from collections.abc import Iterable, Sequence
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
@@ -107,7 +107,7 @@ def _write_frames(path: str | os.PathLike, lumas: Iterable[tuple[bytes, int]], w
 
 def write_y4m(
     path: str | os.PathLike,
-    texts: Sequence[Optional[str]],
+    texts: Sequence[str | None],
     width: int = 640,
     height: int = 480,
     frames_per_code: int = 30,

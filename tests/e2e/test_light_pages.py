@@ -115,6 +115,6 @@ def test_failed_sign_up_focuses_the_first_field_in_error_on_a_phone(live, browse
     page.screenshot(path="/tmp/signup-error-360.png")
     assert focused["invalid"] == "true"
     assert "16" in focused["message"]  # the NIK's own message, not only the banner
-    assert 0 <= focused["top"] and focused["bottom"] <= focused["h"]
+    assert focused["top"] >= 0 and focused["bottom"] <= focused["h"]
     assert focused["scrolled"] > 0
     context.close()

@@ -11,8 +11,11 @@ from hypothesis import HealthCheck, settings
 from schemathesis import GenerationConfig
 from schemathesis.checks import ALL_CHECKS
 
-from tests.events.test_checkin_helpers import make_registration, make_token
-from tests.events.test_checkin_helpers import make_event  # noqa: F401  (window open now)
+from tests.events.test_checkin_helpers import (
+    make_event,  # noqa: F401  (window open now)
+    make_registration,
+    make_token,
+)
 
 
 def _hypothesis_jsonschema_compat() -> None:

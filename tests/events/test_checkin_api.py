@@ -13,11 +13,11 @@ from extensions import db
 from tests.events.test_checkin_helpers import (
     bearer,
     grant,
+    make_event,  # noqa: F401  (window open now)
     make_registration,
     make_token,
     scan,
 )
-from tests.events.test_checkin_helpers import make_event  # noqa: F401  (window open now)
 from timeutil import to_wib, utcnow
 
 

@@ -8,8 +8,14 @@ from sqlalchemy import func, select
 
 from events.checkin_models import CheckIn
 from extensions import db
-from tests.events.test_checkin_helpers import bearer, grant, make_registration, make_token, scan
-from tests.events.test_checkin_helpers import make_event  # noqa: F401  (window open now)
+from tests.events.test_checkin_helpers import (
+    bearer,
+    grant,
+    make_event,  # noqa: F401  (window open now)
+    make_registration,
+    make_token,
+    scan,
+)
 
 
 def _checkins(app, **where) -> list[CheckIn]:

@@ -9,8 +9,10 @@ from sqlalchemy import func, select
 from auth.models import AuditEntry
 from events.checkin_models import CheckIn, DoorStaffGrant
 from extensions import db
-from tests.events.test_checkin_helpers import make_registration
-from tests.events.test_checkin_helpers import make_event  # noqa: F401  (window open now)
+from tests.events.test_checkin_helpers import (
+    make_event,  # noqa: F401  (window open now)
+    make_registration,
+)
 from timeutil import utcnow
 
 

@@ -10,11 +10,11 @@ from events.checkin_models import CheckIn, ScanRecord
 from extensions import db
 from tests.events.test_checkin_helpers import (
     bearer,
+    make_event,  # noqa: F401  (window open now)
     make_registration,
     make_token,
     scan,
 )
-from tests.events.test_checkin_helpers import make_event  # noqa: F401  (window open now)
 
 THREADS = 8
 

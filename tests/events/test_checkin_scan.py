@@ -16,8 +16,14 @@ from events.checkin_models import CheckIn, ScanRecord
 from events.models import Event, Registration, RegistrationStatus
 from extensions import db
 from tests.conftest import login
-from tests.events.test_checkin_helpers import bearer, grant, make_registration, make_token, scan
-from tests.events.test_checkin_helpers import make_event  # noqa: F401  (window open now)
+from tests.events.test_checkin_helpers import (
+    bearer,
+    grant,
+    make_event,  # noqa: F401  (window open now)
+    make_registration,
+    make_token,
+    scan,
+)
 from timeutil import parse_iso_utc, to_wib, utcnow
 
 

@@ -17,8 +17,14 @@ from events.checkin_models import CheckIn
 from events.models import Event, ProgramEnrollment, TrainingProgram
 from events.training import Certificate, progress, recompute_for_relawan
 from extensions import db
-from tests.events.test_checkin_helpers import bearer, grant, make_registration, make_token, scan
-from tests.events.test_checkin_helpers import make_event  # noqa: F401  (window open now)
+from tests.events.test_checkin_helpers import (
+    bearer,
+    grant,
+    make_event,  # noqa: F401  (window open now)
+    make_registration,
+    make_token,
+    scan,
+)
 from tests.events.test_ev_manage import FORM
 from timeutil import to_wib, utcnow
 

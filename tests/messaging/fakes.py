@@ -70,7 +70,7 @@ class _CloudHandler(BaseHTTPRequestHandler):
     def log_message(self, *args):  # keep test output quiet
         pass
 
-    def do_POST(self):  # noqa: N802 - http.server's name
+    def do_POST(self):
         fake: FakeCloudAPI = self.server.fake
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         body = json.loads(raw or b"{}")

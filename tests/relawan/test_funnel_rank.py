@@ -7,10 +7,10 @@ from pathlib import Path
 from sqlalchemy import select, update
 
 from auth.models import User
+from bench.scale import generate
 from extensions import db
 from relawan import services
 from relawan.models import Relawan, StatusChange, funnel_rank_of
-from bench.scale import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 

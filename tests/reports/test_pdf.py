@@ -20,21 +20,31 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # allow running this file without a root conftest
     sys.path.insert(0, str(ROOT))
 
-from pypdf import PdfReader  # noqa: E402
+from pypdf import PdfReader
 
-from reports.pdf import (AttendanceRow, Badge, CertificateData, DocHeader,  # noqa: E402
-                         SignatureBlock, badges_pdf, certificate_pdf, daftar_hadir_pdf, format_date_id,
-                         qr_matrix, wib_date_text)
-from reports.pdf import common  # noqa: E402
+from reports.pdf import (
+    AttendanceRow,
+    Badge,
+    CertificateData,
+    DocHeader,
+    SignatureBlock,
+    badges_pdf,
+    certificate_pdf,
+    common,
+    daftar_hadir_pdf,
+    format_date_id,
+    qr_matrix,
+    wib_date_text,
+)
 
 HEADER = DocHeader(
     org_name="Dinas Pengendalian Penduduk, KB, Pemberdayaan Perempuan dan Perlindungan "
              "Anak (DP3AKB) Kota Serang",
     org_unit="P2TP2A Kota Serang",
     org_address="Jl. Jenderal Sudirman No. 5, Kota Serang, Banten")
-EVENT = dict(event_title="Sosialisasi Pencegahan Kekerasan terhadap Anak",
-             event_date="Sabtu, 28 November 2026", event_time="08.00 s.d. 12.00 WIB",
-             venue="Aula DP3AKB Kota Serang", organiser="P2TP2A Kota Serang")
+EVENT = {"event_title": "Sosialisasi Pencegahan Kekerasan terhadap Anak",
+             "event_date": "Sabtu, 28 November 2026", "event_time": "08.00 s.d. 12.00 WIB",
+             "venue": "Aula DP3AKB Kota Serang", "organiser": "P2TP2A Kota Serang"}
 CERT = CertificateData(
     number="001/SERT-P2TP2A/XI/2026", name="Dewi Lestari, S.Pd.", role_label="Peserta",
     program_title="Pelatihan Konselor Sebaya", date_text="3 s.d. 24 Oktober 2026",
