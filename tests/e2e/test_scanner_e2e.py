@@ -8,6 +8,7 @@ Screenshots (360x740) go to $E2E_SCREENSHOTS (default /tmp/e2e-scanner).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import tempfile
@@ -125,10 +126,8 @@ def _start_camera(page):
     while time.time() < deadline and _state(page, "camera") != "on":
         button = page.locator("#start-camera")
         if button.is_visible() and button.is_enabled():
-            try:
+            with contextlib.suppress(sync_api.Error):
                 button.click(timeout=1000)
-            except sync_api.Error:
-                pass
         page.wait_for_timeout(200)
 
 
@@ -213,6 +212,62 @@ def test_offline_scans_are_queued_then_synced_once(chromium_path, door, tmp_path
         sync_api.expect(page.locator("#sync-list")).to_contain_text(name3)
         _shot(page, "scanner-synced.png", close_result=True)
         assert _checkins(app, ev, id2) == 1 and _checkins(app, ev, id3) == 1 and _checkins(app, ev) == 2
+        context.close()
+        browser.close()
+    _assert_local(guards)
+
+
+def test_search_pick_and_a_forced_check_in_outside_the_window(chromium_path, door, tmp_path):
+    """The name search shows no ticket token and checks the picked person in by registration
+    id; outside the check-in window panitia confirm with a reason and the check-in is forced."""
+    from events.checkin_models import CheckIn
+    from events.models import Event
+    from extensions import db
+    from timeutil import utcnow
+
+    app, base, data = door
+    ev = data["event_id"]
+    (id1, name1, _url1), (id2, _name2, url2) = data["tickets"][:2]
+    clip = write_y4m(tmp_path / "blank.y4m", [None] * 3)
+    guards = {"requests": [], "errors": []}
+    with sync_api.sync_playwright() as p:
+        browser = _browser(p, chromium_path, clip)
+        context, page = _page(browser, base, guards)
+        _login(page, data["email"])
+        page.goto(f"/pindai/{ev}")
+        found = page.evaluate("(u) => fetch(u).then((r) => r.json())",
+                              f"/api/v1/events/{ev}/registrations?q=Siti")
+        assert found["items"] and all("token" not in item for item in found["items"])
+        page.fill("#search-q", "Siti")
+        page.locator("#search-form button[type=submit]").click()
+        page.locator(".search-item").first.click()
+        sync_api.expect(page.locator("#result")).to_contain_text(name1, timeout=20000)
+        _poll(page, lambda: _checkins(app, ev, id1) == 1, what="the search check-in row")
+
+        with app.app_context():  # the event moves to tomorrow: its window is closed now
+            event = db.session.get(Event, ev)
+            event.starts_at = utcnow() + timedelta(days=1)
+            event.ends_at = event.starts_at + timedelta(hours=3)
+            db.session.commit()
+            db.session.remove()
+        page.locator(".scanner-more summary").click()
+        page.fill("#manual-code", url2)
+        page.locator("#manual-form button[type=submit]").click()
+        result = page.locator("#result")
+        sync_api.expect(result).to_have_attribute("data-result", "outside_window", timeout=20000)
+        sync_api.expect(result).to_contain_text("Check-in dibuka pukul")
+        assert _checkins(app, ev, id2) == 0
+        _shot(page, "scanner-outside-window.png")
+        page.fill("#force-reason", "Panitia inti datang lebih awal")
+        page.locator("#force-form button[type=submit]").click()
+        sync_api.expect(result).to_have_attribute("data-result", "checked_in", timeout=20000)
+        _poll(page, lambda: _checkins(app, ev, id2) == 1, what="the forced check-in row")
+        with app.app_context():
+            reasons = list(db.session.scalars(select(CheckIn.forced_reason)
+                                              .where(CheckIn.registration_id.in_([id1, id2]))
+                                              .order_by(CheckIn.id)))
+            db.session.remove()
+        assert reasons == [None, "Panitia inti datang lebih awal"]
         context.close()
         browser.close()
     _assert_local(guards)
