@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+import threading
+from contextlib import contextmanager
 
 import pytest
+from werkzeug.serving import make_server
 
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -52,3 +56,28 @@ def pytest_terminal_summary(terminalreporter):
     if E2E_SKIP_REASON:
         terminalreporter.write_line(f"E2E SKIPPED: browser tests in tests/e2e did not run: "
                                     f"{E2E_SKIP_REASON}.", yellow=True, bold=True)
+
+
+@contextmanager
+def live_app(prefix: str, **config):
+    """The real app on a random 127.0.0.1 port with CSRF on and its own temp SQLite database:
+    yields (app, base URL). `config` adds or overrides settings (e.g. fake providers)."""
+    from app import create_app
+    from extensions import db
+
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    server = make_server("127.0.0.1", 0, None, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/e2e.db", "TESTING": False,
+                      "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False, "BASE_URL": base,
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", **config})
+    with app.app_context():
+        db.create_all()
+    server.app = app
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield app, base
+    finally:
+        server.shutdown()
+        with app.app_context():
+            db.engine.dispose()

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
-import threading
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.e2e.conftest import FLAGS
+from tests.e2e.conftest import FLAGS, live_app
 from tests.messaging.fakes import FakeCloudAPI, FakeSMTPServer
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -35,30 +32,17 @@ LINK_DEAD = "Tautan ini salah, sudah dipakai, atau sudah kedaluwarsa"
 @pytest.fixture(scope="module")
 def site():
     """The real app on a random 127.0.0.1 port, a temp SQLite DB and the two fake providers."""
-    from app import create_app
-    from extensions import db
-
     smtp, cloud = FakeSMTPServer().start(), FakeCloudAPI().start()
-    tmp = tempfile.mkdtemp(prefix="e2e-reset-")
-    server = make_server("127.0.0.1", 0, None, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/e2e.db", "TESTING": False,
-                      "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False, "BASE_URL": base,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                      "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port, "MAIL_USE_TLS": False,
-                      "MAIL_USERNAME": "", "MAIL_FROM": "no-reply@p2tp2a.test",
-                      "WHATSAPP_API_BASE": cloud.url, "WHATSAPP_API_VERSION": "v21.0",
-                      "WHATSAPP_PHONE_NUMBER_ID": "109876543210", "WHATSAPP_TOKEN": "e2e-token"})
-    with app.app_context():
-        db.create_all()
-    server.app = app
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield app, base, smtp, cloud
-    server.shutdown()
-    smtp.stop()
-    cloud.stop()
-    with app.app_context():
-        db.engine.dispose()
+    config = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port, "MAIL_USE_TLS": False,
+              "MAIL_USERNAME": "", "MAIL_FROM": "no-reply@p2tp2a.test",
+              "WHATSAPP_API_BASE": cloud.url, "WHATSAPP_API_VERSION": "v21.0",
+              "WHATSAPP_PHONE_NUMBER_ID": "109876543210", "WHATSAPP_TOKEN": "e2e-token"}
+    try:
+        with live_app("e2e-reset-", **config) as (app, base):
+            yield app, base, smtp, cloud
+    finally:
+        smtp.stop()
+        cloud.stop()
 
 
 @pytest.fixture

@@ -14,16 +14,13 @@ from __future__ import annotations
 import io
 import os
 import secrets
-import tempfile
-import threading
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.e2e.conftest import FLAGS
+from tests.e2e.conftest import FLAGS, live_app
 
 sync_api = pytest.importorskip("playwright.sync_api")
 zxingcpp = pytest.importorskip("zxingcpp")
@@ -36,23 +33,8 @@ PASSWORD = "rahasia-e2e-kuesioner-1"
 @pytest.fixture(scope="module")
 def site():
     """The real app on a random 127.0.0.1 port (CSRF on) with a temp SQLite database."""
-    from app import create_app
-    from extensions import db
-
-    tmp = tempfile.mkdtemp(prefix="e2e-surveys-")
-    server = make_server("127.0.0.1", 0, None, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/e2e.db", "TESTING": False,
-                      "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False, "BASE_URL": base,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
-    with app.app_context():
-        db.create_all()
-    server.app = app
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield app, base
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with live_app("e2e-surveys-") as served:
+        yield served
 
 
 @pytest.fixture
