@@ -154,8 +154,11 @@ def _assert_local(guards):
 def _shot(page, name, close_result=False):
     SHOTS.mkdir(parents=True, exist_ok=True)
     if close_result and page.locator("#result").is_visible():
-        page.locator("#result").click()  # "Ketuk untuk menutup": tap closes the overlay
-        page.wait_for_timeout(200)
+        # "Ketuk untuk menutup": a tap closes the overlay, which also closes by itself after a
+        # few seconds, so it may be gone by the time the tap lands.
+        with contextlib.suppress(sync_api.TimeoutError):
+            page.locator("#result").click(timeout=2000)
+        sync_api.expect(page.locator("#result")).to_be_hidden(timeout=10000)
     page.screenshot(path=str(SHOTS / name), full_page=close_result)
 
 
