@@ -215,7 +215,10 @@ def save_template(event_id: int, questionnaire_id: int):
     """Save this event's questionnaire into the template library (a copy)."""
     questionnaire = load(event_id, questionnaire_id)
     form = SaveTemplateForm()
-    form.validate_on_submit()
+    if not form.validate_on_submit():
+        for messages in form.errors.values():
+            flash(" ".join(messages), "danger")
+        return redirect(survey_url("edit", questionnaire))
     template = services.copy_questionnaire(questionnaire, by_user=current_user,
                                            title=(form.title.data or "").strip() or None)
     db.session.commit()

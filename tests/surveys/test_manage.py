@@ -116,3 +116,15 @@ def test_projector_page_shows_the_rounds_qr_and_url(login_as, make_event, make_t
     staff = login_as("panitia")
     html = staff.get(f"/kelola/kegiatan/{event.id}/kuesioner/{test['id']}/post/layar").get_data(as_text=True)
     assert f"http://localhost/kuesioner/{test['id']}/post" in html and "<svg" in html and "page-projector" in html
+
+
+def test_bad_template_title_is_refused_with_a_message_and_saves_nothing(app, login_as, make_event, make_test):
+    event = make_event()
+    test = make_test(event)
+    staff = login_as("panitia")
+    for title in ("Tes\x00baku", "x" * 201):
+        resp = staff.post(f"/kelola/kegiatan/{event.id}/kuesioner/{test['id']}/simpan-templat",
+                          data={"title": title}, follow_redirects=True)
+        assert resp.status_code == 200
+    with app.app_context():
+        assert db.session.scalars(select(Questionnaire).where(Questionnaire.event_id.is_(None))).all() == []
