@@ -6,6 +6,7 @@ import auth.models  # noqa: F401
 import cases.models  # noqa: F401
 import events.checkin_models
 import events.models
+import events.questions.models
 import events.training.models  # noqa: F401
 import messaging.models  # noqa: F401
 import ops.models  # noqa: F401

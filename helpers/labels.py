@@ -55,6 +55,8 @@ LABELS: dict[str, dict[str, str]] = {
     "questionnaire_kind": {"test": "Pre-test dan post-test", "feedback": "Umpan balik"},
     "question_kind": {"quiz": "Pilihan ganda (satu jawaban benar)", "rating": "Nilai 1-5",
                       "choice": "Pilihan", "text": "Jawaban bebas"},
+    "event_question_kind": {"text": "Teks", "number": "Angka", "yes_no": "Ya/Tidak",
+                            "choice": "Satu pilihan", "choices": "Beberapa pilihan"},
     "survey_round": {"pre": "Pre-test", "post": "Post-test", "umpan-balik": "Umpan balik"},
     "survey_round_status": {"draft": "Belum dibuka", "open": "Dibuka", "closed": "Ditutup"},
     "segment_kind": {"kegiatan": "Peserta kegiatan", "relawan": "Relawan"},
