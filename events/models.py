@@ -14,7 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from extensions import db
 from helpers import labels
@@ -131,6 +131,9 @@ class Event(db.Model):
     # the end it closes; None = CHECKIN_OPENS_MINUTES / CHECKIN_CLOSES_MINUTES from config.
     checkin_opens_minutes: Mapped[int | None] = mapped_column(Integer)
     checkin_closes_minutes: Mapped[int | None] = mapped_column(Integer)
+    # Check-out at the door (issue 13.3): the scanner gets a Masuk/Keluar switch and records
+    # every pass out and in again (CheckInMovement); off: a scan only checks in.
+    checkout_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -253,6 +256,12 @@ class Registration(db.Model):
         ForeignKey("registration.id", ondelete="CASCADE"), index=True)
     companion_relation: Mapped[str | None] = mapped_column(String(20))
     age_group: Mapped[str | None] = mapped_column(String(20))
+    # The door list (events/checkin/doorlist.py): every INSERT and UPDATE of the row, ORM or
+    # Core, stamps changed_at, so a scanner polling with ?since= gets the change; and the door
+    # hash of the ticket token this row had before it got a fresh one (a cancelled registration
+    # taken up again), so the scanner drops the dead ticket.
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    replaced_token_hash: Mapped[str | None] = mapped_column(String(16))
 
     event: Mapped[Event] = relationship()
     relawan = relationship("Relawan")
@@ -261,6 +270,15 @@ class Registration(db.Model):
     lead = relationship("Registration", remote_side=[id], back_populates="companions")
     companions = relationship("Registration", back_populates="lead",
                               order_by="Registration.id")
+
+    @validates("token")
+    def _keep_replaced_token_hash(self, _key: str, token: str) -> str:
+        """A fresh ticket token remembers the old one's door hash (replaced_token_hash)."""
+        if self.token is not None and token != self.token:
+            from events.checkin.doorlist import token_hash
+
+            self.replaced_token_hash = token_hash(self.token)
+        return token
 
     @property
     def is_guest(self) -> bool:
