@@ -12,6 +12,10 @@ export const TITLES = {
   bad_request: '✗ Ditolak server',
   queued: 'Tersimpan offline',
   queued_duplicate: '! Sudah dipindai',
+  offline_valid: '✓ Valid — belum masuk',
+  offline_already: '! Sudah masuk',
+  offline_out: '✓ Keluar (offline)',
+  offline_not_in: '✗ Belum tercatat masuk',
   undone: 'Check-in dibatalkan',
   checking: 'Memeriksa tiket…',
   error: '✗ Gagal',
@@ -45,9 +49,12 @@ export const METHOD_LABELS = { qr: 'QR', search: 'Pencarian', manual: 'Manual' }
 export function toneFor(result) {
   switch (result) {
     case 'checked_in':
+    case 'offline_valid': // offline answers from the door list (doorlist.js)
+    case 'offline_out':
       return 'ok';
     case 'already_checked_in':
     case 'queued_duplicate':
+    case 'offline_already':
       return 'warn';
     case 'queued':
       return 'offline';
