@@ -21,4 +21,4 @@ def openapi_spec():
     return jsonify(spec())
 
 
-from events.api import checkin  # noqa: F401  (routes register on bp)
+from events.api import checkin, doorlist, group  # noqa: F401  (routes register on bp)

@@ -9,6 +9,7 @@ from events.api import bp
 from events.api.auth import MAX_ID, api_login_required, error, json_body
 from events.checkin.access import can_undo, scannable_event, scannable_events
 from events.checkin.codes import MAX_CODE_LENGTH
+from events.checkin.movements import DIRECTIONS, IN, OUT
 from events.checkin.queries import search, search_item, stats
 from events.checkin.service import METHODS, record_scan, undo
 from extensions import db
@@ -22,7 +23,11 @@ MAX_REASON_LENGTH = 300
 # The HTTP status of each scan result: the one mapping from the service's outcome to the web.
 STATUS_OF_RESULT = {"checked_in": 201, "already_checked_in": 200, "invalid_code": 404,
                     "not_registered": 409, "wrong_event": 409, "cancelled": 409,
-                    "outside_window": 409}
+                    "outside_window": 409,
+                    # check-out events (events/checkin/movements.py): a movement is made (201)
+                    # or the pass out is refused (409)
+                    "checked_out": 201, "re_entered": 201, "already_checked_out": 409,
+                    "not_checked_in": 409, "checkout_disabled": 409}
 
 
 class BadBody(DomainError):
@@ -32,7 +37,7 @@ class BadBody(DomainError):
     kind = "invalid"
 
 
-def _optional_str(body: dict, key: str, max_len: int, label: str) -> str | None:
+def optional_str(body: dict, key: str, max_len: int, label: str) -> str | None:
     value = body.get(key)
     if value is None:
         return None
@@ -46,21 +51,27 @@ def _optional_str(body: dict, key: str, max_len: int, label: str) -> str | None:
     return value or None
 
 
-def parse_scan(body) -> dict:
-    """Validate a check-in body; raises BadBody with an Indonesian message."""
-    if not isinstance(body, dict):
-        raise BadBody("Isi permintaan harus berupa objek JSON.")
-    code, registration_id = _ticket(body)
+def scan_id_of(body: dict) -> str:
+    """The body's client-made `scan_id` as a canonical UUID (a scan's, or a group check-in's);
+    raises BadBody."""
     scan_id = body.get("scan_id")
     if scan_id is None:
         raise BadBody("Kolom 'scan_id' (UUID buatan perangkat) wajib diisi.")
     if not isinstance(scan_id, str) or len(scan_id) > 45:
         raise BadBody("Kolom 'scan_id' harus berupa UUID.")
     try:
-        scan_id = str(uuid.UUID(scan_id))
+        return str(uuid.UUID(scan_id))
     except ValueError:
         raise BadBody("Kolom 'scan_id' harus berupa UUID, mis. "
                       "'3f2b8a4e-1c2d-4e5f-9a8b-7c6d5e4f3a2b'.") from None
+
+
+def parse_scan(body) -> dict:
+    """Validate a check-in body; raises BadBody with an Indonesian message."""
+    if not isinstance(body, dict):
+        raise BadBody("Isi permintaan harus berupa objek JSON.")
+    code, registration_id = _ticket(body)
+    scan_id = scan_id_of(body)
     scanned_raw = body.get("scanned_at")
     scanned_at = None
     if scanned_raw is not None:
@@ -71,14 +82,28 @@ def parse_scan(body) -> dict:
         except (ValueError, OverflowError):
             raise BadBody("Kolom 'scanned_at' harus berupa waktu ISO 8601, "
                           "mis. '2026-11-28T09:15:00+07:00'.") from None
-    device = _optional_str(body, "device", MAX_DEVICE_LENGTH, "Kolom 'device'")
+    device = optional_str(body, "device", MAX_DEVICE_LENGTH, "Kolom 'device'")
     method = body.get("method")
     if method is not None and method not in METHODS:
         raise BadBody("Kolom 'method' harus salah satu dari: qr, search, manual.")
+    direction = _direction(body)
+    force_reason = _force_reason(body)
+    if force_reason is not None and direction == OUT:
+        raise BadBody("Kolom 'force' hanya untuk check-in (direction 'in'), bukan untuk keluar.")
     return {"code": code, "registration_id": registration_id, "scan_id": scan_id,
             "scanned_at": scanned_at, "device": device,
             "method": method or ("search" if registration_id is not None else "qr"),
-            "force_reason": _force_reason(body)}
+            "force_reason": force_reason, "direction": direction}
+
+
+def _direction(body: dict) -> str:
+    """'in' (the default: check in, or in again after going out) or 'out' (check-out events)."""
+    direction = body.get("direction")
+    if direction is None:
+        return IN
+    if direction not in DIRECTIONS:
+        raise BadBody("Kolom 'direction' harus 'in' (masuk) atau 'out' (keluar).")
+    return direction
 
 
 def _ticket(body: dict) -> tuple[str | None, int | None]:
@@ -108,7 +133,7 @@ def _force_reason(body: dict) -> str | None:
     force = body.get("force")
     if force is not None and not isinstance(force, bool):
         raise BadBody("Kolom 'force' harus true atau false.")
-    reason = _optional_str(body, "reason", MAX_REASON_LENGTH, "Kolom 'reason'")
+    reason = optional_str(body, "reason", MAX_REASON_LENGTH, "Kolom 'reason'")
     if not force:
         return None
     if reason is None:
@@ -125,7 +150,7 @@ def check_in(event_id: int):
     outcome = record_scan(event, scan["code"], by_user=g.api_user, scan_id=scan["scan_id"],
                           scanned_at=scan["scanned_at"], device=scan["device"],
                           method=scan["method"], registration_id=scan["registration_id"],
-                          force_reason=scan["force_reason"])
+                          force_reason=scan["force_reason"], direction=scan["direction"])
     db.session.commit()
     return jsonify(outcome.body), STATUS_OF_RESULT[outcome.result]
 
@@ -133,7 +158,8 @@ def check_in(event_id: int):
 @bp.get("/events/<int:event_id>/stats")
 @api_login_required
 def event_stats(event_id: int):
-    """Registered, checked in, and check-ins per hour (WIB) for the live counter."""
+    """Registered, checked in, inside now and the peak, and check-ins per hour (WIB) for the
+    live counter."""
     event = scannable_event(g.api_user, event_id)
     return jsonify(stats(event.id))
 

@@ -18,11 +18,16 @@ def attendee_of(reg) -> dict:
 
 
 def attendee_from_row(row) -> dict:
-    """{"name", "instansi"} from a registration row of the check-in query."""
+    """{"name", "instansi", "registration_id", "group_size", "lead_registration_id"} from a
+    registration row of the check-in query: group_size > 1 when the ticket belongs to a family or
+    group (its lead, or a companion whose lead is lead_registration_id), so the scanner offers
+    the group check-in (events/api/group.py)."""
+    group = {"registration_id": row.id, "group_size": row.group_size,
+             "lead_registration_id": row.lead_registration_id}
     if row.relawan_id is not None:
         return {"name": row.full_name,
-                "instansi": organisation_text(row.organisation, row.organisation_detail) or None}
-    return {"name": row.guest_name or "-", "instansi": row.guest_instansi or None}
+                "instansi": organisation_text(row.organisation, row.organisation_detail) or None, **group}
+    return {"name": row.guest_name or "-", "instansi": row.guest_instansi or None, **group}
 
 
 def first_from_row(row) -> dict:
@@ -55,6 +60,8 @@ def message_for(result: str, extra: dict) -> str:
             when = format_wib(parse_iso_utc(first["at"]), "short")
             return f"{name} sudah check-in pada {when} oleh {first['by']}."
         return f"{name} sudah check-in sebelumnya."
+    if result in MOVEMENT_RESULTS:
+        return _movement_message(result, name, extra)
     if result == "wrong_event":  # only the other event: its ticket holder is not named here
         other = extra.get("other_event")
         if other is not None:
@@ -73,3 +80,23 @@ def message_for(result: str, extra: dict) -> str:
     if extra.get("by_id"):
         return "Pendaftaran tidak ditemukan di acara ini."
     return "Kode QR tidak dikenal. Pastikan yang dipindai adalah tiket atau kartu relawan P2TP2A."
+
+
+MOVEMENT_RESULTS = ("checked_out", "re_entered", "already_checked_out", "not_checked_in",
+                    "checkout_disabled")
+
+
+def _movement_message(result: str, name: str, extra: dict) -> str:
+    """The sentences of check-out events (events/checkin/movements.py)."""
+    if result == "checked_out":
+        return f"{name} tercatat keluar pukul {format_wib(extra['moved_at'], 'time')}."
+    if result == "re_entered":
+        return f"Selamat datang kembali, {name}. Masuk kembali tercatat."
+    if result == "already_checked_out":
+        who = extra["movement"]["by"]
+        return (f"{name} sudah tercatat keluar pada {format_wib(extra['moved_at'], 'short')} "
+                f"oleh {who}. Bila ia masuk lagi, pindai dengan mode Masuk.")
+    if result == "not_checked_in":
+        return f"{name} belum check-in, jadi tidak dapat dicatat keluar."
+    return ("Catat keluar tidak diaktifkan untuk acara ini. Ganti pemindai ke mode Masuk, atau "
+            "aktifkan \"Catat keluar-masuk\" di pengaturan kegiatan.")

@@ -16,10 +16,15 @@ event. The rules (DESIGN.md "Check-in is idempotent"):
   with a reason (access.can_force), kept on the CheckIn and in the audit log.
 A scan names a ticket by its scanned `code` or, from the door search (which never shows tokens),
 by `registration_id` of this event.
+Where the event has check-out switched on (Event.checkout_enabled, issue 13.3) a scan also has a
+`direction`: "out" records a pass out, and "in" for a person outside records the re-entry; both
+are a CheckInMovement after the one CheckIn, decided and written by movements.py with the same
+rules (a unique constraint decides a race, the ScanRecord replays).
 
 It returns a ScanOutcome (result name + JSON body) and knows nothing of HTTP: the API maps a
 result to a status once (events/api/checkin.py). Statements are SQLAlchemy Core on the
-Session's connection: one read (`_look`) and at most two INSERTs per scan.
+Session's connection: one read (`_look`) and at most two INSERTs per scan (the check-in or a
+movement, and the answer).
 """
 from __future__ import annotations
 
@@ -27,13 +32,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, false, insert, literal, select
+from sqlalchemy import bindparam, delete, false, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 
 import audit
 from auth.models import User
+from events.checkin import movements
 from events.checkin.access import NoScanAccess, can_force
 from events.checkin.codes import parse_code
+from events.checkin.doorlist import touch
 from events.checkin.messages import attendee_from_row, attendee_of, first_from_row, message_for
 from events.checkin.window import check_scan_time, checkin_window, in_window, window_message
 from events.checkin_models import CheckIn, ScanRecord
@@ -72,12 +79,13 @@ def new_scan_id() -> str:
 
 def record_scan(event, code: str | None = None, *, by_user, scan_id: str,
                 scanned_at: datetime | None = None, device: str | None = None, method: str = "qr",
-                registration_id: int | None = None, force_reason: str | None = None) -> ScanOutcome:
+                registration_id: int | None = None, force_reason: str | None = None,
+                direction: str = movements.IN) -> ScanOutcome:
     """Check the holder of `code` (or registration `registration_id` of this event) in to
-    `event` (from access.scannable_event); a replay of `scan_id` gets the first answer.
-    `force_reason` (panitia, admin) checks in outside the window. Adds and flushes; the caller
-    commits. Raises BadScanTime for an implausible `scanned_at`, NoScanAccess for a force by
-    door staff."""
+    `event` (from access.scannable_event), or, with `direction` "out", out of it (check-out
+    events); a replay of `scan_id` gets the first answer. `force_reason` (panitia, admin) checks
+    in outside the window. Adds and flushes; the caller commits. Raises BadScanTime for an
+    implausible `scanned_at`, NoScanAccess for a force by door staff."""
     now = utcnow()
     if scanned_at is not None:
         check_scan_time(scanned_at, now)
@@ -85,6 +93,8 @@ def record_scan(event, code: str | None = None, *, by_user, scan_id: str,
         raise NoScanAccess("Hanya panitia atau admin yang dapat mencatat check-in di luar "
                            "jendela waktu.")
     event_id, event_kind = event.id, event.kind  # plain values survive a rollback
+    refusal = ("checkout_disabled" if direction == movements.OUT and not event.checkout_enabled
+               else None)
     window = checkin_window(event)
     user_id = getattr(by_user, "id", None)
     token = parse_code(code) if registration_id is None else None
@@ -99,10 +109,17 @@ def record_scan(event, code: str | None = None, *, by_user, scan_id: str,
         stored, row = _look(scan_id, token, registration_id=registration_id, event_id=event_id)
         if stored is not None:
             return stored
-        result, extra, row = _decide(event_id, token, row, window_refusal,
-                                     by_id=registration_id is not None)
+        result, extra, row = ((refusal, {}, None) if refusal else
+                              _decide(event_id, token, row, window_refusal, direction,
+                                      by_id=registration_id is not None))
         if result == "retry":
             continue
+        if result in movements.MOVED:
+            try:
+                extra.update(movements.record(row, scan))
+            except IntegrityError:  # another door moved this person first: judge again
+                db.session.rollback()
+                continue
         if result == "checked_in":
             try:
                 extra["checkin_id"] = _insert_check_in(row.id, scan)
@@ -128,16 +145,19 @@ def record_scan(event, code: str | None = None, *, by_user, scan_id: str,
 
 
 def undo(checkin_id: int, *, by_user) -> dict:
-    """Delete one CheckIn (access.can_undo decides who may) and write it to the audit log."""
+    """Delete one CheckIn and its movements out and in again (access.can_undo decides who may)
+    and write it to the audit log."""
     row = db.session.get(CheckIn, checkin_id)
     if row is None:
         raise CheckInNotFound()
     reg = db.session.get(Registration, row.registration_id)
     name = attendee_of(reg)["name"] if reg else "-"
-    audit.record("checkin_undo", row, user=by_user,
-                 details={"event_id": row.event_id, "registration_id": row.registration_id,
-                          "scan_id": row.scan_id, "scanned_at": row.scanned_at.isoformat(),
-                          "device": row.device, "method": row.method})
+    details = {"event_id": row.event_id, "registration_id": row.registration_id,
+               "scan_id": row.scan_id, "scanned_at": row.scanned_at.isoformat(),
+               "device": row.device, "method": row.method,
+               "movements": movements.delete_for(checkin_id)}
+    audit.record("checkin_undo", row, user=by_user, details=details)
+    touch(row.registration_id)  # door lists' deltas (doorlist.py) must see the undone check-in
     db.session.execute(delete(CheckIn).where(CheckIn.id == checkin_id))
     return {"result": "undone", "message": f"Check-in {name} dibatalkan.", "checkin_id": checkin_id,
             "attendee": attendee_of(reg) if reg else None, "first_check_in": None}
@@ -147,17 +167,25 @@ def undo(checkin_id: int, *, by_user) -> dict:
 CHECK_IN, SCAN, REG = CheckIn.__table__, ScanRecord.__table__, Registration.__table__
 RELAWAN, USER = Relawan.__table__, User.__table__
 _ONE_ROW = select(literal(1).label("one")).subquery("o")  # LEFT JOINs hang off one row
+# Family/group (issue 15.1): the size of the scanned registration's group (its lead and the lead's
+# companions not cancelled), so the scanner can offer the group check-in; 1 for most tickets.
+_COMPANION = REG.alias("companion")
+_GROUP_SIZE = (select(func.count()).select_from(_COMPANION)
+               .where(_COMPANION.c.lead_registration_id == func.coalesce(REG.c.lead_registration_id, REG.c.id),
+                      _COMPANION.c.status != RegistrationStatus.CANCELLED)
+               .correlate(REG).scalar_subquery() + 1).label("group_size")
 
 
 def _look_query(on_scan, on_registration):
     return (select(SCAN.c.result.label("s_result"), SCAN.c.body.label("s_body"),
                    REG.c.id, REG.c.event_id, REG.c.status, REG.c.relawan_id, REG.c.is_walk_in,
                    REG.c.source, REG.c.guest_name, REG.c.guest_instansi, RELAWAN.c.full_name,
+                   REG.c.lead_registration_id, _GROUP_SIZE,
                    RELAWAN.c.organisation_detail, RELAWAN.c.organisation,
                    CHECK_IN.c.id.label("ci_id"), CHECK_IN.c.recorded_at.label("ci_recorded_at"),
                    CHECK_IN.c.scanned_at.label("ci_scanned_at"),
                    CHECK_IN.c.device.label("ci_device"), CHECK_IN.c.method.label("ci_method"),
-                   USER.c.name.label("ci_by"))
+                   USER.c.name.label("ci_by"), movements.last_seq(CHECK_IN.c.id).label("mv_seq"))
             .select_from(_ONE_ROW.outerjoin(SCAN, on_scan)
                          .outerjoin(REG, on_registration)
                          .outerjoin(RELAWAN, RELAWAN.c.id == REG.c.relawan_id)
@@ -175,8 +203,8 @@ def _look(scan_id: str | None, token: str | None, registration=None, *,
           registration_id: int | None = None, event_id: int | None = None):
     """(stored answer or None, registration row or None) in one statement: the ScanRecord of
     `scan_id` and the registration of the ticket `token` (or `registration_id` of `event_id`, or
-    the one matching `registration`, a WHERE clause, with scan_id None) with its relawan and its
-    check-in, if any."""
+    the one matching `registration`, a WHERE clause, with scan_id None) with its relawan, its
+    check-in, if any, and the seq of its last movement out or in again (mv_seq)."""
     if registration is not None:
         query, params = _look_query(false(), registration), {}
     elif registration_id is not None:
@@ -191,9 +219,11 @@ def _look(scan_id: str | None, token: str | None, registration=None, *,
 
 
 # ------------------------------------------------------------------------- the decision
-def _decide(event_id: int, token: str | None, row, window_refusal: str | None, *, by_id: bool):
+def _decide(event_id: int, token: str | None, row, window_refusal: str | None, direction: str, *,
+            by_id: bool):
     """(result, extra, registration row) for a scanned code or a registration id; "checked_in"
-    means: insert. `window_refusal` is the message when the scan is outside the window."""
+    means: insert, a result of movements.MOVED: insert a movement. `window_refusal` is the message
+    when the scan is outside the window."""
     if by_id and row is None:
         return "invalid_code", {"by_id": True}, None
     if token is None and not by_id:
@@ -204,6 +234,9 @@ def _decide(event_id: int, token: str | None, row, window_refusal: str | None, *
             return "invalid_code", {}, None
         _stored, row = _look(None, None, (REG.c.event_id == event_id) & (REG.c.relawan_id == relawan.id))
         if row is None:
+            if direction == movements.OUT:  # nobody is registered as a walk-in on the way out
+                return "not_registered", {"attendee": {"name": relawan.full_name,
+                                                       "instansi": None}}, None
             if window_refusal is not None:
                 return "outside_window", {"attendee": {"name": relawan.full_name, "instansi": None},
                                           "window_refusal": window_refusal}, None
@@ -215,6 +248,9 @@ def _decide(event_id: int, token: str | None, row, window_refusal: str | None, *
         return "cancelled", {"attendee": attendee}, row
     if row.status == RegistrationStatus.WAITLISTED:
         return "not_registered", {"attendee": attendee, "waitlisted": True}, row
+    moved = movements.decide(direction, row, attendee)
+    if moved is not None:
+        return (*moved, row)
     if row.ci_id is not None:
         return "already_checked_in", {"attendee": attendee, "first_check_in": first_from_row(row),
                                       "checkin_id": row.ci_id}, row
@@ -270,6 +306,8 @@ def _outcome(result: str, extra: dict, window: tuple[datetime, datetime]) -> Sca
     if result == "checked_in":
         body["walk_in"] = bool(extra.get("walk_in"))
         body["forced"] = bool(extra.get("forced"))
+    if "movement" in extra:  # checked_out, re_entered, already_checked_out
+        body["movement"] = extra["movement"]
     if result == "outside_window":
         body["window"] = {"opens": to_wib(window[0]).isoformat(timespec="seconds"),
                           "closes": to_wib(window[1]).isoformat(timespec="seconds")}

@@ -10,9 +10,9 @@ from flask_login import current_user, login_required
 from events import bp
 from events.api.checkin import MAX_REASON_LENGTH, STATUS_OF_RESULT
 from events.checkin.access import can_force, can_scan, can_undo, has_any_grant, scannable_events
+from events.checkin.group import check_in_members
 from events.checkin.service import new_scan_id, record_scan
 from events.models import Event, Registration
-from events.services.companions import group_of
 from extensions import db
 from helpers.forms import BAD_CHARS
 from timeutil import utcnow
@@ -91,10 +91,10 @@ def group_check_in(token: str):
     if lead is None or lead.lead_registration_id is not None:
         abort(404)
     event = scannable_event_or_403(lead.event_id)
-    outcomes = [(member, record_scan(event, by_user=current_user, scan_id=new_scan_id(),
-                                     method="manual", registration_id=member.id))
-                for member in group_of(lead)]
-    db.session.commit()
+    outcomes = []
+    for member, outcome in check_in_members(event, lead, by_user=current_user, scan_id=new_scan_id()):
+        db.session.commit()  # one member at a time (check_in_members says why)
+        outcomes.append((member, outcome))
     return render_template("events/group_result.html", event=event, lead=lead, outcomes=outcomes,
                            css=RESULT_CLASS)
 

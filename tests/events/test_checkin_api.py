@@ -34,7 +34,8 @@ def test_first_scan_checks_in_with_201(app, login_as, make_event):
     assert resp.status_code == 201
     body = resp.json
     assert body["result"] == "checked_in"
-    assert body["attendee"] == {"name": "Siti Aminah", "instansi": "PKK Kasemen"}
+    assert body["attendee"] == {"name": "Siti Aminah", "instansi": "PKK Kasemen", "registration_id": reg_id,
+                                "group_size": 1, "lead_registration_id": None}
     assert body["first_check_in"] is None
     assert "Siti Aminah" in body["message"]
     with app.app_context():
