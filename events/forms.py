@@ -112,6 +112,7 @@ class EventForm(CleanForm):
         Optional(), NumberRange(min=0, max=10080, message="Antara 0 dan 10.080 menit (7 hari).")])
     checkin_closes_minutes = Integer("Check-in ditutup (menit setelah selesai)", validators=[
         Optional(), NumberRange(min=0, max=10080, message="Antara 0 dan 10.080 menit (7 hari).")])
+    checkout_enabled = BooleanField("Catat keluar-masuk (check-out)")
     organiser_name = StringField("Narahubung panitia", validators=[Optional(), Length(max=120)])
     organiser_phone = PhoneField("Nomor HP narahubung", validators=[Optional(), Length(max=30)])
     organiser_email = EmailField("Email narahubung", validators=[Optional(), Length(max=254)])

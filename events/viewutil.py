@@ -91,7 +91,8 @@ def event_data(form: EventForm) -> EventData:
         kepala_dinas_name=(form.kepala_dinas_name.data or "").strip() or None,
         kepala_dinas_nip=form.kepala_dinas_nip.data,
         checkin_opens_minutes=form.checkin_opens_minutes.data,
-        checkin_closes_minutes=form.checkin_closes_minutes.data)
+        checkin_closes_minutes=form.checkin_closes_minutes.data,
+        checkout_enabled=form.checkout_enabled.data)
 
 
 def apply_errors(form, error: DomainError) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from auth.models import READER_ROLES, Role
 from events.models import Event, ProgramEnrollment, Registration, RegistrationStatus
 from events.training import LABELS as ATT_LABELS
-from events.training import Certificate, progress, status_for
+from events.training import Certificate, hours_present, progress, status_for
 from extensions import db
 from helpers import formats
 from helpers.access import check_kecamatan_scope, readers_required, scope_kecamatan
@@ -135,7 +135,7 @@ def relawan_history(relawan_id: int):
         .where(Registration.relawan_id == rel.id).order_by(Event.starts_at.desc())).all()
     rows = [(r, status_for(r) if r.status != RegistrationStatus.CANCELLED else None) for r in regs]
     attended = [r for r in regs if r.check_in is not None]
-    hours = round(sum((r.event.ends_at - r.event.starts_at).total_seconds() for r in attended) / 3600, 1)
+    hours = round(sum(hours_present(rel.id, [r.event for r in attended]).values()), 1)
     enrollments = db.session.scalars(select(ProgramEnrollment)
                                      .where(ProgramEnrollment.relawan_id == rel.id)).all()
     programs = [(en, progress(en.program, rel.id)) for en in enrollments]

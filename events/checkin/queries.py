@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from auth.models import User
-from events.checkin_models import CheckIn
+from events.checkin_models import CheckIn, CheckInMovement
 from events.models import Registration, RegistrationStatus
 from extensions import db
 from relawan.models import Relawan, mask_phone
@@ -18,7 +18,8 @@ SEARCH_LIMIT = 20
 
 
 def stats(event_id: int) -> dict:
-    """Registered (confirmed), checked in, and check-ins per WIB hour (GROUP BY in SQL)."""
+    """Registered (confirmed), checked in, inside now and the peak (`presence`), and check-ins
+    per WIB hour (GROUP BY in SQL)."""
     registered = db.session.scalar(
         select(func.count(Registration.id)).where(Registration.event_id == event_id,
                                                   Registration.status == RegistrationStatus.CONFIRMED))
@@ -35,8 +36,38 @@ def stats(event_id: int) -> dict:
         if isinstance(h, str):
             h = datetime.fromisoformat(h)
         by_hour.append({"hour": to_wib(h).isoformat(timespec="minutes"), "count": int(count)})
+    inside_now, peak_inside = presence(event_id, int(checked_in or 0))
     return {"event_id": event_id, "registered": int(registered or 0),
-            "checked_in": int(checked_in or 0), "by_hour": by_hour}
+            "checked_in": int(checked_in or 0), "inside_now": inside_now,
+            "peak_inside": peak_inside, "by_hour": by_hour}
+
+
+MOVE = CheckInMovement.__table__
+
+
+def presence(event_id: int, checked_in: int) -> tuple[int, int]:
+    """(inside now, peak inside) of an event with `checked_in` check-ins: THE count of who is
+    inside (issue 13.3). Everyone checked in is inside except those whose last movement
+    (events/checkin/movements.py) was an "out" (even seq). The peak is the most people inside at
+    any moment: the check-ins (+1 at their scan time) and the movements (-1 out, +1 in again)
+    as a running sum in time order, in SQL (an "out" and an "in" at the same second count the
+    "out" first). Without movements both are the number checked in."""
+    last = (select(MOVE.c.checkin_id, func.max(MOVE.c.seq).label("seq"))
+            .where(MOVE.c.event_id == event_id).group_by(MOVE.c.checkin_id).subquery())
+    moved, outside = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(case((last.c.seq % 2 == 0, 1), else_=0)), 0))
+        .select_from(last)).one()
+    if not moved:
+        return checked_in, checked_in
+    steps = union_all(
+        select(CheckIn.scanned_at.label("at"), literal(1).label("delta"))
+        .where(CheckIn.event_id == event_id),
+        select(MOVE.c.at, case((MOVE.c.direction == "out", -1), else_=1))
+        .where(MOVE.c.event_id == event_id)).subquery()
+    running = select(func.sum(steps.c.delta).over(order_by=(steps.c.at, steps.c.delta),
+                                                  rows=(None, 0)).label("n")).subquery()
+    peak = db.session.scalar(select(func.max(running.c.n)))
+    return checked_in - int(outside), int(peak or 0)
 
 
 def _like(q: str) -> str:

@@ -24,7 +24,8 @@ EDITABLE = ("kind", "title", "description", "venue_name", "venue_address", "star
             "registration_opens_at", "registration_closes_at", "allow_guests", "allow_walk_ins",
             "organiser_name", "organiser_phone", "organiser_email", "program_id", "program_order",
             "required", "ketua_panitia_name", "ketua_panitia_nip", "kepala_dinas_name",
-            "kepala_dinas_nip", "checkin_opens_minutes", "checkin_closes_minutes")
+            "kepala_dinas_nip", "checkin_opens_minutes", "checkin_closes_minutes",
+            "checkout_enabled")
 
 
 class EventError(DomainError):
@@ -64,6 +65,8 @@ class EventData:
     # Check-in window minutes (events/checkin/window.py); None: the configured defaults
     checkin_opens_minutes: int | None = None
     checkin_closes_minutes: int | None = None
+    # Check-out at the door: the scanner's Masuk/Keluar switch (events/checkin/movements.py)
+    checkout_enabled: bool = False
     extra: dict = field(default_factory=dict)
 
 

@@ -21,11 +21,11 @@ from events.training.certificates import (
 )
 from events.training.completion import recompute_all, recompute_for_relawan
 from events.training.models import Certificate
-from events.training.progress import Progress, progress
+from events.training.progress import Progress, hours_present, progress
 
 __all__ = [
     "LABELS", "ROLE_TEXT", "Attendance", "AttendanceError", "Certificate", "CertificateError",
-    "CertificateNumberTaken", "Progress", "issue_for_completed", "issue_for_enrollment",
+    "CertificateNumberTaken", "Progress", "hours_present", "issue_for_completed", "issue_for_enrollment",
     "issue_for_event_staff", "program_grid", "progress", "recompute_all", "recompute_for_relawan",
     "revoke", "set_excused", "status_for",
 ]

@@ -52,6 +52,8 @@ export function createApi(cfg) {
       body.force = true;
       body.reason = scan.reason;
     }
+    // Keluar mode (mode.js) on an event that records check-outs; "in" is the server's default.
+    if (scan.direction === 'out') body.direction = 'out';
     return api(`/events/${encodeURIComponent(scan.event_id)}/checkins`, { method: 'POST', body });
   }
 
