@@ -18,16 +18,20 @@ def attendee_of(reg) -> dict:
 
 
 def attendee_from_row(row) -> dict:
-    """{"name", "instansi", "registration_id", "group_size", "lead_registration_id"} from a
-    registration row of the check-in query: group_size > 1 when the ticket belongs to a family or
-    group (its lead, or a companion whose lead is lead_registration_id), so the scanner offers
-    the group check-in (events/api/group.py)."""
-    group = {"registration_id": row.id, "group_size": row.group_size,
-             "lead_registration_id": row.lead_registration_id}
+    """{"name", "instansi"} from a registration row (the check-in read, the door list)."""
     if row.relawan_id is not None:
         return {"name": row.full_name,
-                "instansi": organisation_text(row.organisation, row.organisation_detail) or None, **group}
-    return {"name": row.guest_name or "-", "instansi": row.guest_instansi or None, **group}
+                "instansi": organisation_text(row.organisation, row.organisation_detail) or None}
+    return {"name": row.guest_name or "-", "instansi": row.guest_instansi or None}
+
+
+def scan_attendee(row) -> dict:
+    """The attendee of a scan answer: name and instansi, plus registration_id, group_size and
+    lead_registration_id from the check-in read (service._look_query). group_size > 1 when the
+    ticket belongs to a family or group (its lead, or a companion of lead_registration_id), so
+    the scanner offers the group check-in (events/api/group.py)."""
+    return {**attendee_from_row(row), "registration_id": row.id, "group_size": row.group_size,
+            "lead_registration_id": row.lead_registration_id}
 
 
 def first_from_row(row) -> dict:

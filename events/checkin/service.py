@@ -41,7 +41,7 @@ from events.checkin import movements
 from events.checkin.access import NoScanAccess, can_force
 from events.checkin.codes import parse_code
 from events.checkin.doorlist import touch
-from events.checkin.messages import attendee_from_row, attendee_of, first_from_row, message_for
+from events.checkin.messages import attendee_of, first_from_row, message_for, scan_attendee
 from events.checkin.window import check_scan_time, checkin_window, in_window, window_message
 from events.checkin_models import CheckIn, ScanRecord
 from events.models import Event, EventKind, Registration, RegistrationStatus
@@ -243,7 +243,7 @@ def _decide(event_id: int, token: str | None, row, window_refusal: str | None, d
             return _walk_in(event_id, relawan)
     if row.event_id != event_id:  # no name: the holder is not this door's business
         return "wrong_event", {"other_event": db.session.get(Event, row.event_id)}, row
-    attendee = attendee_from_row(row)
+    attendee = scan_attendee(row)
     if row.status == RegistrationStatus.CANCELLED:
         return "cancelled", {"attendee": attendee}, row
     if row.status == RegistrationStatus.WAITLISTED:
@@ -277,7 +277,7 @@ def _walk_in(event_id: int, relawan: Relawan):
         return "not_registered", {"attendee": {"name": relawan.full_name, "instansi": None},
                                   "reason": exc.message}, None
     _stored, row = _look(None, None, REG.c.id == reg.id)
-    return "checked_in", {"attendee": attendee_from_row(row), "walk_in": True}, row
+    return "checked_in", {"attendee": scan_attendee(row), "walk_in": True}, row
 
 
 # ------------------------------------------------------------------------- the writes
