@@ -5,7 +5,12 @@
 // localStorage when IndexedDB is unavailable (some private-browsing modes),
 // and to memory as a last resort.
 //
-// Item shape: {scan_id, code, scanned_at, device, method, event_id, queued_at}
+// Item shape: {scan_id, code | registration_id, label, scanned_at, device,
+//   method, event_id, direction ('in' | 'out'), force, reason, queued_at,
+//   offline (the door list's answer shown at the door: 'valid' | 'already' |
+//   'out', or null when there was no list), h (the ticket's door-list hash)}.
+// label is the name shown at the door (search pick or door list): a queued
+// scan waits on this device only until the server has answered it.
 // Order: insertion order (an auto-increment key), so uploads replay the scans
 // in the order they happened.
 
@@ -14,28 +19,33 @@ const DB_VERSION = 1;
 const STORE = 'queue';
 const LS_KEY = 'p2tp2a-scanner-queue-v1';
 
+const TOKEN_RE = /^[A-Za-z0-9_-]{8,64}$/;
+const MAX_CODE_LENGTH = 500;
+
 /**
- * A normalised key for "is this the same ticket?" comparisons.
- * A QR holds either the full ticket URL or the bare token; a search check-in
- * sends the bare token. Both forms of the same ticket map to the same key.
+ * The ticket (or kartu relawan) token inside scanned text, or null when the
+ * text cannot be one of ours: the same reading as the server's
+ * events/checkin/codes.py parse_code (a full URL ".../t/<token>" or a bare
+ * token; "#..." and "?..." and trailing "/" dropped).
+ */
+export function ticketToken(code) {
+  if (typeof code !== 'string') return null;
+  let text = code.trim();
+  if (!text || text.length > MAX_CODE_LENGTH) return null;
+  const at = text.lastIndexOf('/t/');
+  if (at >= 0) text = text.slice(at + 3);
+  text = text.split('#', 1)[0].split('?', 1)[0].trim().replace(/\/+$/, '');
+  return TOKEN_RE.test(text) ? text : null;
+}
+
+/**
+ * A normalised key for "is this the same ticket?" comparisons: the token when
+ * the text holds one (the full ticket URL and the bare token are the same
+ * ticket), else the trimmed text itself.
  */
 export function codeKey(code) {
   const raw = String(code == null ? '' : code).trim();
-  if (!raw) return '';
-  if (/^https?:\/\//i.test(raw)) {
-    try {
-      const url = new URL(raw);
-      for (const name of ['token', 't', 'code']) {
-        const v = url.searchParams.get(name);
-        if (v) return v.trim();
-      }
-      const parts = url.pathname.split('/').filter(Boolean);
-      if (parts.length) return decodeURIComponent(parts[parts.length - 1]).trim();
-    } catch (_) {
-      /* not a URL after all */
-    }
-  }
-  return raw;
+  return ticketToken(raw) || raw;
 }
 
 function reqToPromise(req) {
@@ -196,11 +206,18 @@ export class OfflineQueue {
   async add(item) {
     const entry = {
       scan_id: item.scan_id,
-      code: item.code,
+      code: item.code ?? null,
+      registration_id: item.registration_id ?? null,
+      label: item.label ?? null,
       scanned_at: item.scanned_at,
       device: item.device,
       method: item.method,
       event_id: item.event_id,
+      direction: item.direction === 'out' ? 'out' : 'in',
+      force: item.force === true,
+      reason: item.reason ?? null,
+      offline: item.offline ?? null,
+      h: item.h ?? null,
       queued_at: item.queued_at || new Date().toISOString(),
     };
     await this.backend.add(entry);
@@ -216,13 +233,18 @@ export class OfflineQueue {
     return (await this.all()).length;
   }
 
-  /** The queued item for the same ticket at the same event, or null. */
-  async findCode(eventId, code) {
+  /** The queued scan of the same ticket at the same event in the same direction, or null. */
+  async findCode(eventId, code, direction = 'in') {
     const key = codeKey(code);
     if (!key) return null;
     const items = await this.all();
     return (
-      items.find((i) => String(i.event_id) === String(eventId) && codeKey(i.code) === key) || null
+      items.find(
+        (i) =>
+          String(i.event_id) === String(eventId) &&
+          (i.direction || 'in') === direction &&
+          codeKey(i.code) === key,
+      ) || null
     );
   }
 

@@ -13,11 +13,14 @@
 //   * Kept pages hold personal data (UU PDP): they are deleted on logout,
 //     when the server answers the URL without opting in, and after
 //     PAGE_MAX_AGE_MS; at most PAGE_MAX_ENTRIES are kept.
+//   * The scanner's door list (names, in IndexedDB, scanner/doorlist.js) is
+//     deleted on logout too, even when the logout request then fails offline;
+//     the queue of unsynced scans (another database) is kept.
 //
 // Bump VERSION whenever this file or the precache list changes: the new
 // worker then deletes the old caches when it activates.
 
-const VERSION = 'v4';
+const VERSION = 'v5';
 const PREFIX = 'p2tp2a-';
 const STATIC_CACHE = `${PREFIX}static-${VERSION}`;
 const PAGE_CACHE = `${PREFIX}pages-${VERSION}`;
@@ -35,6 +38,8 @@ const API_PATH = `${BASE}api/`;
 // Any request to the logout URL (the form POSTs there) clears the kept pages,
 // even if the POST itself then fails offline: the person meant to log out.
 const LOGOUT_PATH = `${BASE}keluar`;
+// DOORLIST_DB of static/js/scanner/doorlist.js (a classic worker cannot import it).
+const DOORLIST_DB = 'p2tp2a-doorlist';
 
 const PRECACHE = [
   'static/css/app.css',
@@ -46,9 +51,11 @@ const PRECACHE = [
   'static/js/scanner/counter.js',
   'static/js/scanner/decode.js',
   'static/js/scanner/device.js',
+  'static/js/scanner/doorlist.js',
   'static/js/scanner/feedback.js',
   'static/js/scanner/manual.js',
   'static/js/scanner/messages.js',
+  'static/js/scanner/mode.js',
   'static/js/scanner/net.js',
   'static/js/scanner/page.js',
   'static/js/scanner/queue-ui.js',
@@ -161,7 +168,7 @@ self.addEventListener('fetch', (event) => {
 
   if (url.pathname === LOGOUT_PATH) {
     // Observe only: the request itself goes to the network untouched.
-    event.waitUntil(clearPages());
+    event.waitUntil(Promise.all([clearPages(), deleteDoorList()]));
     return;
   }
   if (request.method !== 'GET') return;
@@ -285,6 +292,19 @@ async function pruneExpiredPages() {
 
 function clearPages() {
   return caches.delete(PAGE_CACHE);
+}
+
+// Resolves when deleted; an open scanner page closes its connection on the
+// versionchange event, which lets the deletion finish.
+function deleteDoorList() {
+  return new Promise((resolve) => {
+    try {
+      const req = indexedDB.deleteDatabase(DOORLIST_DB);
+      req.onsuccess = req.onerror = () => resolve();
+    } catch (_) {
+      resolve();
+    }
+  });
 }
 
 // No inline script or style: the CSP allows neither. href="" is this same URL.

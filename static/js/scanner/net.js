@@ -1,7 +1,9 @@
 // Network status: online/offline, "weak connection" after a failed request
-// (scans then go straight to the queue for a while), and #net-status.
+// (scans then go straight to the queue for a while), and #net-status, which
+// also says, while offline, how fresh the door list (doorlist.js) is.
 
 import { problemText } from './api.js';
+import { formatWib } from './util.js';
 
 const DEGRADED_MS = 20000; // after a failed request, queue straight away for a while
 
@@ -28,6 +30,10 @@ export function createNet(ui, state, showAlert) {
     } else {
       text = 'Online';
       cls = 'net--online';
+    }
+    const list = state.doorList;
+    if (cls !== 'net--online' && list) {
+      text += list.loaded && list.updatedAt ? ` · daftar per ${formatWib(list.updatedAt)}` : ' · tanpa daftar peserta';
     }
     if (n > 0) text += ` · ${n} menunggu sinkron`;
     ui.net.textContent = text;

@@ -1,10 +1,11 @@
 // The two lists under the scanner: scans waiting for upload (#queue-panel)
-// and the server's answers for them once uploaded (#sync-results).
+// and the server's answers for them once uploaded (#sync-results), where a
+// conflict with the answer shown offline (sync.js conflictOf) stands out.
 
 import { LABELS, METHOD_LABELS, toneFor } from './messages.js';
 import { el, formatWib, shortCode, windowText } from './util.js';
 
-/** Returns {renderQueue(items), addSyncResult(item, response)}. */
+/** Returns {renderQueue(items), addSyncResult(item, response, conflict)}. */
 export function createQueueUi(ui, state, renderNet) {
   function renderQueue(items) {
     state.queueLength = items.length;
@@ -23,7 +24,7 @@ export function createQueueUi(ui, state, renderNet) {
     if (h) h.textContent = `Menunggu sinkron (${items.length})`;
   }
 
-  function addSyncResult(item, r) {
+  function addSyncResult(item, r, conflict = null) {
     const body = r.data || {};
     const entry = {
       scan_id: item.scan_id,
@@ -36,10 +37,11 @@ export function createQueueUi(ui, state, renderNet) {
       checkin_id: body.checkin_id ?? null,
       window: body.window || null,
       scanned_at: item.scanned_at,
+      conflict,
     };
     state.syncResults.push(entry);
     if (!ui.syncPanel || !ui.syncList) return;
-    const li = el('li', `sync-item sync-item--${toneFor(entry.result)}`);
+    const li = el('li', `sync-item sync-item--${conflict ? 'conflict' : toneFor(entry.result)}`);
     const head = el('div', 'sync-item__head');
     head.appendChild(
       el('strong', 'sync-item__name',
@@ -47,6 +49,7 @@ export function createQueueUi(ui, state, renderNet) {
     );
     head.appendChild(el('span', 'sync-item__result', LABELS[entry.result] || entry.result));
     li.appendChild(head);
+    if (conflict) li.appendChild(el('p', 'sync-item__conflict', conflict.text));
     if (entry.attendee && entry.attendee.instansi) {
       li.appendChild(el('div', 'sync-item__instansi', entry.attendee.instansi));
     }
@@ -61,6 +64,9 @@ export function createQueueUi(ui, state, renderNet) {
     li.appendChild(el('p', 'sync-item__meta', meta.join(' · ')));
     ui.syncList.appendChild(li);
     ui.syncPanel.hidden = false;
+    const h = ui.syncPanel.querySelector('h2');
+    const n = state.conflicts ? state.conflicts.length : 0;
+    if (h) h.textContent = `Hasil sinkron${n ? ` (${n} konflik)` : ''}`;
   }
 
   return { renderQueue, addSyncResult };
