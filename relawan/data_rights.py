@@ -35,20 +35,25 @@ def _iso(value):
 def _registrations(relawan_id: int) -> list[dict]:
     """The relawan's event registrations (and check-ins), if the events module has any."""
     from events.models import Event, Registration
-    from events.services import companions
+    from events.services import answer_privacy, companions
 
     rows = db.session.execute(
         select(Registration, Event).join(Event, Registration.event_id == Event.id)
         .where(Registration.relawan_id == relawan_id).order_by(Event.starts_at)).all()
+    answers = answer_privacy.answers_by_registration(answer_privacy.registration_ids_of_relawan(relawan_id))
     out = []
     for reg, event in rows:
         check_in = getattr(reg, "check_in", None)
+        group = companions.export_of(reg)
+        for entry, companion in zip(group, reg.companions, strict=True):
+            entry["answers"] = answers.get(companion.id, [])
         out.append({
             "event": event.title, "kind": event.kind, "starts_at": _iso(event.starts_at),
             "venue": event.venue_name, "status": reg.status, "role": reg.role_label,
             "registered_at": _iso(reg.created_at), "cancelled_at": _iso(reg.cancelled_at),
             "checked_in_at": _iso(check_in.scanned_at) if check_in is not None else None,
-            "companions": companions.export_of(reg),
+            "answers": answers.get(reg.id, []),  # the event's own questions (issue 15.4)
+            "companions": group,
         })
     return out
 
@@ -135,10 +140,11 @@ def anonymise(relawan: Relawan, by_user: User) -> None:
         optouts.forget([user.phone, user.email])
         user.name, user.email, user.phone, user.active = name, None, None, False
         user.set_password(secrets.token_urlsafe(32))
-    from events.services import companions
+    from events.services import answer_privacy, companions
     from events.training import Certificate
 
     survey_privacy.forget_relawan(relawan.id)  # answers detached, free text deleted
+    answer_privacy.forget_relawan(relawan.id)  # registration answers (own, companions') deleted
     companions.forget_companions_of(relawan.id)
     db.session.execute(update(Certificate).where(Certificate.relawan_id == relawan.id)
                        .values(name=name).execution_options(synchronize_session=False))

@@ -1,4 +1,5 @@
-"""Streaming CSV and XLSX exports of relawan, registrations and program attendance.
+"""Streaming CSV and XLSX exports of relawan, registrations (with the answers to the event's
+own questions, one column per question) and program attendance.
 
 Text that looks like a number (NIK, phone) must survive a spreadsheet:
 - XLSX: a string cell with number_format '@' (Text), so all 16 NIK digits and the phone's
@@ -29,6 +30,7 @@ from sqlalchemy import func, literal, select
 from auth.models import User
 from events.checkin_models import CheckIn
 from events.models import Registration
+from events.questions.answers import answers_for, questions_of
 from extensions import db
 from helpers import labels
 from helpers.forms import BAD_CHARS
@@ -211,19 +213,34 @@ def registrations_table(event, kecamatan: str | None, include_nik: bool) -> Tabl
             .outerjoin(Kelurahan, Kelurahan.kode == kel_kode)
             .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
             .where(*conds).order_by(Registration.id))
+    questions = questions_of(event.id)
     headers = ["ID", "Nama", "NIK", "No. HP", "Instansi", "Jabatan", "Kelurahan", "Peran", "Status",
-               "Sumber", "Walk-in", "Terdaftar", "Check-in (WIB)"]
-    def rows():
-        for r in _stream(stmt):
+               "Sumber", "Walk-in", "Terdaftar", "Check-in (WIB)"] + [q.label for q in questions]
+
+    def with_answers(batch: list) -> Iterator[list]:
+        """The rows of one batch, each followed by its answers (one query per batch)."""
+        given = answers_for([r[0] for r in batch], event.id) if questions else {}
+        for r in batch:
             row = [r[0], r[1], r[2], national_phone(r[3]), r[4], r[5], r[6], r[7],
                    r[8], r[9], "ya" if r[10] else "tidak",
                    r[11], r[12] or ""]
             if not include_nik:
                 del row[2]
-            yield row
+            mine = given.get(r[0], {})
+            yield row + [mine.get(q.id, "") for q in questions]
+
+    def rows():
+        batch = []
+        for r in _stream(stmt):
+            batch.append(r)
+            if len(batch) == CHUNK:
+                yield from with_answers(batch)
+                batch = []
+        yield from with_answers(batch)
 
     if not include_nik:
         headers.remove("NIK")
+    # the answer columns are typed text: free columns like every non-text one (spreadsheet_text)
     return Table("Pendaftar", headers, {2, 3} if include_nik else {2}, rows(), count)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from auth.models import Role, User
 from events.checkin_models import CheckIn
 from events.models import Event, Registration, RegistrationStatus
+from events.questions.answers import answers_for, questions_of
 from events.services.companions import age_group_counts, age_group_line
 from events.signatories import event_signatories
 from events.training import ROLE_TEXT, Certificate, certificates
@@ -32,6 +33,7 @@ from reports.pdf import (
 )
 from surveys.results import score_text, scores_by_registration
 
+DAFTAR_HADIR_QUESTIONS = 3  # question columns on the sheet (with the scores: 4, A4 landscape)
 BLANK_EXTRA_ROWS = 10      # walk-in lines under the printed registrant list
 BLANK_ONLY_ROWS = 30       # an event without registrants: a fully blank numbered sheet
 _CODE_RE = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
@@ -67,6 +69,16 @@ def _attendance_rows(event: Event, filled: bool) -> tuple[list[AttendanceRow], l
     return rows, ids
 
 
+def _question_columns(event: Event, reg_ids: list[int]) -> list[tuple[str, list[str]]]:
+    """The first DAFTAR_HADIR_QUESTIONS questions marked on_daftar_hadir (in their order), each
+    as (label, one answer per row); a question without an answer prints an empty cell."""
+    questions = [q for q in questions_of(event.id) if q.on_daftar_hadir][:DAFTAR_HADIR_QUESTIONS]
+    if not questions:
+        return []
+    given = answers_for(reg_ids, event.id)
+    return [(q.label, [given.get(i, {}).get(q.id, "") for i in reg_ids]) for q in questions]
+
+
 def doc_header() -> DocHeader:
     """The kop of every PDF: the dinas lines from configuration, the emblem admin uploaded."""
     cfg = current_app.config
@@ -87,14 +99,15 @@ def _blocks(event: Event) -> list[SignatureBlock]:
 @staff_required
 def daftar_hadir(event_id: int):
     """Daftar hadir PDF. ?versi=kosong: registrants + blank lines, no times; terisi: check-ins;
-    &nilai=1 (terisi): a column with each person's pre-test/post-test scores (issue 15.2)."""
+    &nilai=1 (terisi): a column with each person's pre-test/post-test scores (issue 15.2).
+    Questions marked "tampil di daftar hadir" add a column each, with the person's answer (15.4)."""
     event = db.get_or_404(Event, event_id)
     versi = request.args.get("versi", "terisi")
     if versi not in ("kosong", "terisi"):
         abort(400)
     filled = versi == "terisi"
     rows, reg_ids = _attendance_rows(event, filled)
-    extra = []
+    extra = _question_columns(event, reg_ids)
     if filled and request.args.get("nilai") == "1":
         scores = scores_by_registration(event.id)
         extra.append(("Nilai Pre / Post", [score_text(scores.get(i)) for i in reg_ids]))

@@ -2,7 +2,12 @@
 
 Format (header row required, names case-insensitive, in any order):
     nama, instansi, jabatan, no_hp, email, kode_kelurahan
-nama and no_hp are required per row; the others are optional. Delimiter `,` or `;`
+nama and no_hp are required per row; the others are optional. A column whose title is the label
+of one of the event's own questions (case-insensitive, spaces around it ignored) fills that
+question's answer, checked by events.questions.answers.parse_answer; a wrong answer is an error of
+its row. An empty answer is allowed even for a required question: invitees are entered by
+panitia, who may not know every answer, and the invitee can still tell it at the door. The
+standard columns win over a question with the same title. Delimiter `,` or `;`
 (Excel in Indonesian locale writes `;`). Encoding UTF-8, with or without BOM; anything else is
 rejected with a message (save as "CSV UTF-8" in Excel). At most MAX_ROWS rows.
 """
@@ -15,6 +20,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from events.models import Event, Registration, RegistrationStatus
+from events.questions.answers import display_answer, parse_answer, questions_of
+from events.questions.models import EventQuestion, RegistrationAnswer
 from events.services.registration import RegistrationError, register_guest
 from extensions import db
 from helpers.errors import DomainError
@@ -48,6 +55,8 @@ class Row:
     email: str = ""
     kode_kelurahan: str = ""
     phone: str | None = None
+    answers: dict[int, str] = field(default_factory=dict)  # question id -> canonical value
+    shown: list[str] = field(default_factory=list)          # "label: answer" for the preview
     errors: list[str] = field(default_factory=list)
 
 
@@ -86,8 +95,9 @@ def parse(text: str, event: Event) -> Preview:
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = [h.strip().lower() for h in next(reader)]
+    by_title = {_title(q.label): q for q in reversed(questions_of(event.id))}  # first same title wins
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [h for h in header if h and h not in COLUMNS]
+    unknown = [h for h in header if h and h not in COLUMNS and _title(h) not in by_title]
     if missing or unknown:
         parts = []
         if missing:
@@ -95,8 +105,13 @@ def parse(text: str, event: Event) -> Preview:
         if unknown:
             parts.append("kolom tidak dikenal: " + ", ".join(unknown))
         raise InviteeImportError("Judul kolom salah (" + "; ".join(parts) + "). Kolom yang dipakai: "
-                           + ", ".join(COLUMNS) + ".")
+                           + ", ".join(COLUMNS + tuple(q.label for q in questions_of(event.id))) + ".")
     index = {name: header.index(name) for name in COLUMNS if name in header}
+    asked = {}  # column -> question, the first column of each question
+    for i, h in enumerate(header):
+        q = by_title.get(_title(h)) if h not in COLUMNS else None
+        if q is not None and q not in asked.values():
+            asked[i] = q
     kelurahan = set(db.session.scalars(select(Kelurahan.kode)))
     registered = set(db.session.scalars(select(Registration.guest_phone).where(
         Registration.event_id == event.id, Registration.guest_phone.is_not(None),
@@ -111,6 +126,7 @@ def parse(text: str, event: Event) -> Preview:
         for name, i in index.items():
             setattr(row, name, values[i].strip() if i < len(values) else "")
         _validate_row(row, kelurahan, registered, seen)
+        _read_answers(row, {q: values[i] if i < len(values) else "" for i, q in asked.items()})
         rows.append(row)
     if not rows:
         raise InviteeImportError("Tidak ada baris data di bawah judul kolom.")
@@ -144,6 +160,24 @@ def _validate_row(row: Row, kelurahan: set, registered: set, seen: dict) -> None
         row.errors.append("Kode kelurahan tidak dikenal (contoh: 36.73.02.1001).")
 
 
+def _title(text: str) -> str:
+    """A column title or question label as compared: trimmed, case and inner spaces ignored."""
+    return " ".join(text.split()).casefold()
+
+
+def _read_answers(row: Row, raw: dict[EventQuestion, str]) -> None:
+    """Each non-empty answer parsed to its stored form, or an error of the row."""
+    for question, text in raw.items():
+        if not text.strip():
+            continue  # no answer (allowed on import, see the module docstring)
+        try:
+            row.answers[question.id] = value = parse_answer(question, text)
+        except DomainError as exc:
+            row.errors.append(exc.message)  # names the question
+        else:
+            row.shown.append(f"{question.label}: {display_answer(question, value)}")
+
+
 def import_rows(event: Event, preview: Preview) -> dict[str, int]:
     """Register every row (source "import"), or none: any error rolls the whole unit back."""
     if not preview.ok:
@@ -157,5 +191,8 @@ def import_rows(event: Event, preview: Preview) -> dict[str, int]:
         except RegistrationError as exc:
             db.session.rollback()
             raise InviteeImportError(f"Baris {row.line}: {exc.message} Tidak ada data yang disimpan.") from None
+        for question_id, value in row.answers.items():
+            db.session.add(RegistrationAnswer(registration_id=reg.id, question_id=question_id, value=value))
         counts[reg.status] = counts.get(reg.status, 0) + 1
+    db.session.flush()
     return counts

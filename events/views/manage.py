@@ -6,6 +6,7 @@ from sqlalchemy import and_, func, or_, select
 from events import bp
 from events.forms import ActionForm, CancelEventForm, EventForm
 from events.models import Event, EventStatus, Registration, RegistrationStatus
+from events.questions.answers import answers_for, questions_of
 from events.services import events as event_service
 from events.services import notices
 from events.viewutil import (
@@ -166,7 +167,10 @@ def registrations(event_id: int):
     # Staff reach each person: the wa.me link (their own number as its target) and whether
     # a ticket message is on its way; the list itself keeps showing the masked number.
     wa_links = {r.id: notices.wa_me_link(r) for r in page.items} if staff else {}
+    questions = questions_of(event.id)
+    answers = answers_for([r.id for r in page.items], event.id) if questions else {}
     return render_template("events/registrations.html", event=event, page=page, counts=counts,
+                           questions=questions, answers=answers,
                            status=status, source=source, sources=LABELS["registration_source"], q=q, staff=staff,
                            scope=scope, action_form=ActionForm(), wa_links=wa_links,
                            ticket_sent=notices.reached_ids([r.id for r in page.items]) if staff else set(),

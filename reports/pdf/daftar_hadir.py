@@ -1,4 +1,5 @@
-"""Daftar hadir (attendance sheet) for SPJ: A4 portrait, kop, event info,
+"""Daftar hadir (attendance sheet) for SPJ: A4 portrait (landscape with two or more extra
+columns such as registration questions or scores, see _widths), kop, event info,
 attendance table with zig-zag signature cells, the "Mengetahui" Kepala DP3AKB and the
 Ketua Panitia signature blocks (name and NIP, or lines to fill in by hand).
 
@@ -12,7 +13,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -41,15 +42,35 @@ ROW_HEIGHT = 7.5 * mm        # minimum room for a signature
 BLANK_ROW_HEIGHT = 9.5 * mm  # blank rows are written by hand
 TAIL_ROWS = 3                # rows kept on the page of the signature block
 DOTS = "." * 32
-EXTRA_COL_WIDTH = 18 * mm    # an optional column (e.g. "Nilai Pre/Post"), taken from Nama and Instansi
+EXTRA_COL_WIDTH = 18 * mm    # one optional column (e.g. "Nilai Pre/Post"), taken from Nama and Instansi
+MAX_EXTRA_COLUMNS = 4        # e.g. 3 registration questions and the pre/post scores
+LANDSCAPE_FROM = 2           # extra columns from which the sheet turns to A4 landscape
+LANDSCAPE_WIDTH = 267 * mm   # 297 mm minus the margins: 87 mm more than portrait
+EXTRA_COL_MAX = 30 * mm
+EXTRA_HEADING_CHARS = 40     # a long question label is cut in the heading ("…")
+EXTRA_CELL_CHARS = 60        # and a long answer in its cell: the sheet is for signing
 
 
 def _widths(n_extra: int) -> list[float]:
-    """Column widths with `n_extra` optional columns before Tanda Tangan (still 180 mm)."""
+    """Column widths with `n_extra` optional columns before Tanda Tangan. One fits on portrait
+    (180 mm, taken from Nama and Instansi); from LANDSCAPE_FROM on the sheet is A4 landscape
+    and the extra columns share the 87 mm it adds (at most 30 mm each, the rest widens Nama and
+    Instansi), so Nama never shrinks below the one-column width and names stay on one or two
+    lines."""
     widths = list(COL_WIDTHS)
-    widths[1] -= EXTRA_COL_WIDTH * n_extra / 2
-    widths[2] -= EXTRA_COL_WIDTH * n_extra / 2
-    return widths[:-1] + [EXTRA_COL_WIDTH] * n_extra + widths[-1:]
+    if n_extra < LANDSCAPE_FROM:
+        widths[1] -= EXTRA_COL_WIDTH * n_extra / 2
+        widths[2] -= EXTRA_COL_WIDTH * n_extra / 2
+        return widths[:-1] + [EXTRA_COL_WIDTH] * n_extra + widths[-1:]
+    spare = LANDSCAPE_WIDTH - sum(COL_WIDTHS)
+    each = min(EXTRA_COL_MAX, spare / n_extra)
+    widths[1] += (spare - each * n_extra) / 2
+    widths[2] += (spare - each * n_extra) / 2
+    return widths[:-1] + [each] * n_extra + widths[-1:]
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 class SignatureCell(Flowable):
@@ -93,7 +114,8 @@ def _body_rows(fonts: Fonts, rows: list[AttendanceRow], blank_rows: int,
     for i, r in enumerate(rows, start=1):
         data.append([para(str(i), centre), para(r.name, cell), para(r.instansi, cell),
                      para(r.kelurahan, cell), para(r.phone_masked, cell),
-                     para(r.time_in, centre), *[para(values[i - 1], centre) for _, values in extra],
+                     para(r.time_in, centre),
+                     *[para(_cut(values[i - 1] or "", EXTRA_CELL_CHARS), centre) for _, values in extra],
                      SignatureCell(i, sig_w, fonts.cond)])
     for i in range(len(rows) + 1, len(rows) + blank_rows + 1):  # room to write by hand
         data.append([para(str(i), centre), "", "", "", "", "", *[""] * len(extra),
@@ -103,7 +125,7 @@ def _body_rows(fonts: Fonts, rows: list[AttendanceRow], blank_rows: int,
 
 def _table(fonts: Fonts, body: list[list], extra_headings: Sequence[str] = ()) -> Table:
     head = style("th", fonts.cond_bold, 8.5, align=TA_CENTER, leading=10)
-    headings = HEADINGS[:-1] + list(extra_headings) + HEADINGS[-1:]
+    headings = HEADINGS[:-1] + [_cut(h, EXTRA_HEADING_CHARS) for h in extra_headings] + HEADINGS[-1:]
     data: list[list] = [[Paragraph(h, head) for h in headings]] + body
     extra = []
     if not body:
@@ -177,9 +199,12 @@ def daftar_hadir_pdf(header: DocHeader, event_title: str, event_date: str, event
     """Attendance sheet as PDF bytes. For a paper sign-in sheet pass rows=[] and
     blank_rows=N; blank rows are numbered after any given rows. `signatures` go left to
     right ("Mengetahui" Kepala DP3AKB, then the ketua panitia under the place and date).
-    `extra_columns`: (heading, one value per row) printed before Tanda Tangan (at most 2)."""
+    `extra_columns`: (heading, one value per row) printed before Tanda Tangan (at most
+    MAX_EXTRA_COLUMNS; from LANDSCAPE_FROM on the page is A4 landscape, see _widths)."""
     if blank_rows < 0:
         raise ValueError("blank_rows must be >= 0")
+    if len(extra_columns) > MAX_EXTRA_COLUMNS:
+        raise ValueError(f"at most {MAX_EXTRA_COLUMNS} extra columns")
     fonts = get_fonts()
     body = _body_rows(fonts, list(rows), blank_rows, extra_columns)
     info = [("Kegiatan", event_title), ("Hari/Tanggal", event_date), ("Waktu", event_time),
@@ -199,8 +224,9 @@ def daftar_hadir_pdf(header: DocHeader, event_title: str, event_date: str, event
 def _build(fonts: Fonts, header: DocHeader, event_title: str, info: list, body: list,
            sign: tuple, tail: int, headings: Sequence[str] = ()) -> tuple[bytes, bool]:
     buf = BytesIO()
+    page = landscape(A4) if len(headings) >= LANDSCAPE_FROM else A4
     doc = SimpleDocTemplate(
-        buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=12 * mm,
+        buf, pagesize=page, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=12 * mm,
         bottomMargin=18 * mm, title=f"Daftar Hadir - {event_title}",
         author=header.org_unit, subject="Daftar Hadir", creator=header.org_unit,
         invariant=1)

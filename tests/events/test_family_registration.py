@@ -141,8 +141,10 @@ def test_relawan_family_in_own_export_and_erased_by_anonymisation(app, make_even
         assert [r.status for r in _rows(event.id)] == ["confirmed"] * 3
     data = json.loads(c.get("/saya/data.json").data)
     assert data["registrations"][0]["companions"] == [
-        {"name": "Anak Pertama", "relation": "Anak", "age_group": "Anak 6-12", "status": "confirmed"},
-        {"name": "Anak Kedua", "relation": "Anak", "age_group": "Balita", "status": "confirmed"}]
+        {"name": "Anak Pertama", "relation": "Anak", "age_group": "Anak 6-12", "status": "confirmed",
+         "answers": []},
+        {"name": "Anak Kedua", "relation": "Anak", "age_group": "Balita", "status": "confirmed",
+         "answers": []}]
     with app.app_context():
         from relawan import data_rights
         data_rights.anonymise(db.session.get(Relawan, rel.id), None)
