@@ -7,6 +7,7 @@ from __future__ import annotations
 from events.api.auth import MAX_JSON_BYTES, MAX_JSON_DEPTH
 from events.api.checkin import MAX_DEVICE_LENGTH, MAX_QUERY_LENGTH, MAX_REASON_LENGTH, STATUS_OF_RESULT
 from events.checkin.codes import MAX_CODE_LENGTH
+from events.openapi_group import ATTENDEE_GROUP, GROUP_PATHS, GROUP_SCHEMAS
 
 RESULTS = list(STATUS_OF_RESULT)
 ERRORS = ["bad_request", "unauthorized", "forbidden", "not_found", "error"]
@@ -18,7 +19,7 @@ def _nullable(schema: dict) -> dict:
 
 ATTENDEE = {"type": "object", "nullable": True, "required": ["name", "instansi"],
             "properties": {"name": {"type": "string"},
-                           "instansi": _nullable({"type": "string"})}}
+                           "instansi": _nullable({"type": "string"}), **ATTENDEE_GROUP}}
 FIRST = {"type": "object", "nullable": True, "required": ["at", "by"],
          "description": "The first check-in of this registration: server time (WIB) and who.",
          "properties": {"at": {"type": "string", "format": "date-time"},
@@ -137,6 +138,7 @@ def spec() -> dict:
                 "parameters": [{"name": "checkin_id", "in": "path", "required": True,
                                 "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}}],
                 "responses": {"200": _json("Undone", "Undone."), **_errors(400, 401, 403, 404)}}},
+            **GROUP_PATHS,
         },
         "components": {
             "securitySchemes": {
@@ -148,6 +150,7 @@ def spec() -> dict:
                                "description": "Required with cookieAuth on POST and DELETE."},
             },
             "schemas": {
+                **GROUP_SCHEMAS,
                 "Scan": {"type": "object", "required": ["scan_id"], "description": (
                     "One scan: the scanned `code`, or `registration_id` for a person found by "
                     f"the door search (exactly one of the two). JSON at most {MAX_JSON_BYTES} "
