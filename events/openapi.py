@@ -7,6 +7,7 @@ from __future__ import annotations
 from events.api.auth import MAX_JSON_BYTES, MAX_JSON_DEPTH
 from events.api.checkin import MAX_DEVICE_LENGTH, MAX_QUERY_LENGTH, MAX_REASON_LENGTH, STATUS_OF_RESULT
 from events.checkin.codes import MAX_CODE_LENGTH
+from events.checkin.doorlist import DELTA_OVERLAP, FIELDS, HASH_NAME, MAX_CURSOR_LENGTH
 from events.openapi_group import ATTENDEE_GROUP, GROUP_PATHS, GROUP_SCHEMAS
 
 RESULTS = list(STATUS_OF_RESULT)
@@ -131,6 +132,26 @@ def spec() -> dict:
                     "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH}}],
                 "responses": {"200": _json("RegistrationList", "Up to 20 matches."),
                               **_errors(400, 401, 403, 404)}}},
+            "/events/{event_id}/door-list": {"get": {
+                "operationId": "doorList",
+                "summary": "Door list for offline scanning (ticket hashes, names, check-ins)",
+                "description": (
+                    "Every registration of the event (all statuses) as `[h, c, name, label, "
+                    "status, checked_in_at]`: `h` is the first 16 hex characters of SHA-256 "
+                    "of the ticket token, `c` the same of the relawan's personal card (null "
+                    "for guests); never a token, NIK, phone or email. Without `since` (or with "
+                    "another event's or a stale cursor) the list is full (`full: true`, the "
+                    "client replaces its list); with the `cursor` of an earlier answer it "
+                    "holds what changed since (`full: false`: merge items by `h`, drop the "
+                    f"hashes in `removed`), looking {int(DELTA_OVERLAP.total_seconds() // 60)} "
+                    "minutes further back so no concurrent commit is missed."),
+                "parameters": [EVENT_ID, {
+                    "name": "since", "in": "query", "required": False,
+                    "description": "The `cursor` of an earlier answer (opaque); anything else "
+                                   "is refused with 400.",
+                    "schema": {"type": "string", "maxLength": MAX_CURSOR_LENGTH}}],
+                "responses": {"200": _json("DoorList", "The list, full or changed since."),
+                              **_errors(400, 401, 403, 404)}}},
             "/checkins/{checkin_id}": {"delete": {
                 "operationId": "undoCheckIn", "summary": "Undo a check-in (panitia, admin)",
                 "description": "Deletes the check-in and writes it to the audit log. Scan "
@@ -221,6 +242,29 @@ def spec() -> dict:
                     "checkin_id": {"type": "integer"},
                     "attendee": {"$ref": "#/components/schemas/Attendee"},
                     "first_check_in": {"type": "object", "nullable": True}}},
+                "DoorList": {
+                    "type": "object",
+                    "required": ["event_id", "cursor", "full", "window", "hash", "fields",
+                                 "items", "removed"],
+                    "properties": {
+                        "event_id": {"type": "integer"},
+                        "cursor": {"type": "string", "maxLength": MAX_CURSOR_LENGTH,
+                                   "description": "Send back as `since`."},
+                        "full": {"type": "boolean"},
+                        "window": {"type": "object", "required": ["opens", "closes"],
+                                   "description": "The event's check-in window (WIB).",
+                                   "properties": {
+                                       "opens": {"type": "string", "format": "date-time"},
+                                       "closes": {"type": "string", "format": "date-time"}}},
+                        "hash": {"type": "string", "enum": [HASH_NAME]},
+                        "fields": {"type": "array", "items": {"type": "string", "enum": FIELDS}},
+                        "items": {"type": "array", "items": {
+                            "type": "array", "minItems": len(FIELDS), "maxItems": len(FIELDS),
+                            "description": "h, c (or null), name, label (or null), status "
+                                           "(confirmed, waitlisted, cancelled), checked_in_at "
+                                           "(scan time, WIB, or null).",
+                            "items": {}}},
+                        "removed": {"type": "array", "items": {"type": "string"}}}},
                 "Event": {"type": "object", "required": ["id", "title"], "properties": {
                     "id": {"type": "integer"}, "title": {"type": "string"},
                     "kind": {"type": "string"}, "venue_name": {"type": "string"},

@@ -131,6 +131,7 @@ EXPECTATIONS: dict[str, dict] = {
     "api.events": same(200, anonymous=401),
     "api.event_stats": API_SCANNERS,
     "api.registrations": API_SCANNERS,
+    "api.event_door_list": API_SCANNERS,
     "api.check_in": API_SCANNERS_WRITE,
     "api.undo_check_in": API_STAFF_WRITE,
     # relawan
