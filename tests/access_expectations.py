@@ -134,6 +134,9 @@ EXPECTATIONS: dict[str, dict] = {
     "api.event_door_list": API_SCANNERS,
     "api.check_in": API_SCANNERS_WRITE,
     "api.undo_check_in": API_STAFF_WRITE,
+    # the family/group at the door (issue 15.1): the same people as scanning
+    "api.group": API_SCANNERS,
+    "api.group_check_in": API_SCANNERS_WRITE,
     # relawan
     "relawan.sign_up": {"GET": ANON_ONLY, "POST": roles(OK, 302, 302, 302, 302, 302, 302)},
     "relawan.home": RELAWAN_SELF,
