@@ -46,6 +46,15 @@ CHECKIN_RESULT = {
                    "description": "outside_window only: the event's check-in window (WIB).",
                    "properties": {"opens": {"type": "string", "format": "date-time"},
                                   "closes": {"type": "string", "format": "date-time"}}},
+        "movement": {"type": "object", "required": ["direction", "seq", "at"],
+                     "description": "checked_out, re_entered: the pass just recorded; "
+                                    "already_checked_out: the last one (check-out events).",
+                     "properties": {"direction": {"type": "string", "enum": ["in", "out"]},
+                                    "seq": {"type": "integer", "minimum": 2,
+                                            "description": "2 = first out, 3 = in again, ..."},
+                                    "at": {"type": "string", "format": "date-time"},
+                                    "by": {"type": "string"},
+                                    "device": _nullable({"type": "string"})}},
         "ticket_event": {"type": "object", "description": "wrong_event only: the ticket's event "
                                                           "(its holder is not named).",
                          "properties": {"id": {"type": "integer"}, "title": {"type": "string"},
@@ -106,7 +115,9 @@ def spec() -> dict:
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/Scan"}}}},
                 "responses": {
-                    "201": _json("CheckInResult", "checked_in"),
+                    "201": _json("CheckInResult", "checked_in, or on a check-out event "
+                                                  "checked_out / re_entered (a pass out or in "
+                                                  "again; the check-in stays one row)"),
                     "200": _json("CheckInResult", "already_checked_in (or a replay of a scan_id "
                                                   "whose first answer was 200)"),
                     "404": {"description": "invalid_code (CheckInResult), or unknown event (Error)",
@@ -116,7 +127,9 @@ def spec() -> dict:
                     "409": _json("CheckInResult", "not_registered, wrong_event, cancelled or "
                                                   "outside_window (the scan time is outside "
                                                   "the event's check-in window; panitia and "
-                                                  "admin may resend with force and reason)"),
+                                                  "admin may resend with force and reason), "
+                                                  "or for direction out: checkout_disabled, "
+                                                  "not_checked_in, already_checked_out"),
                     **_errors(400, 401, 403, 413)}}},
             "/events/{event_id}/stats": {"get": {
                 "operationId": "eventStats", "summary": "Live counter",
@@ -205,16 +218,29 @@ def spec() -> dict:
                                              "audit log."},
                     "reason": {"type": "string", "nullable": True,
                                "maxLength": MAX_REASON_LENGTH,
-                               "description": "Why a check-in is forced (with `force`)."}}},
+                               "description": "Why a check-in is forced (with `force`)."},
+                    "direction": {"type": "string", "nullable": True, "enum": ["in", "out"],
+                                  "description": "Events with check-out (the scanner's "
+                                                 "Masuk/Keluar switch): `out` records a pass "
+                                                 "out (not with `force`); `in` (default) checks "
+                                                 "in, or records the re-entry of a person "
+                                                 "outside."}}},
                 "Attendee": ATTENDEE,
                 "FirstCheckIn": FIRST,
                 "CheckInResult": CHECKIN_RESULT,
                 "Error": ERROR,
-                "Stats": {"type": "object", "required": ["registered", "checked_in", "by_hour"],
+                "Stats": {"type": "object", "required": ["registered", "checked_in", "inside_now",
+                                                        "peak_inside", "by_hour"],
                           "properties": {
                               "event_id": {"type": "integer"},
                               "registered": {"type": "integer", "minimum": 0},
                               "checked_in": {"type": "integer", "minimum": 0},
+                              "inside_now": {"type": "integer", "minimum": 0, "description": (
+                                  "Checked in and not outside now (check-out events; "
+                                  "otherwise equal to checked_in).")},
+                              "peak_inside": {"type": "integer", "minimum": 0, "description": (
+                                  "The most people inside at one moment, from the check-ins "
+                                  "and the passes out and in again in time order.")},
                               "by_hour": {"type": "array", "items": {
                                   "type": "object", "required": ["hour", "count"],
                                   "properties": {"hour": {"type": "string",

@@ -34,6 +34,7 @@ def _iso(value):
 
 def _registrations(relawan_id: int) -> list[dict]:
     """The relawan's event registrations (and check-ins), if the events module has any."""
+    from events.checkin import movements
     from events.models import Event, Registration
     from events.services import answer_privacy, companions
 
@@ -52,6 +53,8 @@ def _registrations(relawan_id: int) -> list[dict]:
             "venue": event.venue_name, "status": reg.status, "role": reg.role_label,
             "registered_at": _iso(reg.created_at), "cancelled_at": _iso(reg.cancelled_at),
             "checked_in_at": _iso(check_in.scanned_at) if check_in is not None else None,
+            # passes out and in again at events with check-out (issue 13.3)
+            "movements": movements.export_of(check_in.id) if check_in is not None else [],
             "answers": answers.get(reg.id, []),  # the event's own questions (issue 15.4)
             "companions": group,
         })

@@ -64,14 +64,14 @@ def can_scan(user, event_id: int) -> bool:
 
 
 _EVENT = select(Event.id, Event.kind, Event.title, Event.starts_at, Event.ends_at,
-                Event.checkin_opens_minutes, Event.checkin_closes_minutes
+                Event.checkin_opens_minutes, Event.checkin_closes_minutes, Event.checkout_enabled
                 ).where(Event.id == bindparam("event_id"))
 
 
 def scannable_event(user, event_id: int):
-    """The event's (id, kind, title, times and check-in window) if `user` may scan it; else
-    EventNotFound / NoScanAccess. A Core read: it runs on every scan, and an ORM load costs more
-    than the check-in itself."""
+    """The event's (id, kind, title, times, check-in window and whether it records check-outs)
+    if `user` may scan it; else EventNotFound / NoScanAccess. A Core read: it runs on every scan,
+    and an ORM load costs more than the check-in itself."""
     event = (db.session.connection().execute(_EVENT, {"event_id": event_id}).first()
              if 0 < event_id < 2**31 else None)
     if event is None:

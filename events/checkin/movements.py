@@ -112,3 +112,11 @@ def last_movement(checkin_id: int) -> dict:
 def delete_for(checkin_id: int) -> int:
     """Delete the movements of a check-in (its undo); returns how many there were."""
     return db.session.execute(MOVE.delete().where(MOVE.c.checkin_id == checkin_id)).rowcount
+
+
+def export_of(checkin_id: int) -> list[dict]:
+    """A check-in's passes out and in again for the person's own data export (UTC, ISO 8601)."""
+    rows = db.session.execute(select(MOVE.c.direction, MOVE.c.at).where(
+        MOVE.c.checkin_id == checkin_id).order_by(MOVE.c.seq))
+    return [{"direction": direction, "at": at.replace(microsecond=0).isoformat() + "Z"}
+            for direction, at in rows]

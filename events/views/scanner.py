@@ -19,7 +19,7 @@ from timeutil import utcnow
 
 WASM_URL = "/static/vendor/zxing-wasm-3.1.3/zxing_reader.wasm"
 PONYFILL_URL = "/static/vendor/barcode-detector-3.2.2/ponyfill.js"
-RESULT_CLASS = {"checked_in": "ok", "already_checked_in": "warn"}
+RESULT_CLASS = {"checked_in": "ok", "re_entered": "ok", "already_checked_in": "warn"}
 
 
 def scannable_event_or_403(event_id: int) -> Event:

@@ -20,7 +20,7 @@ from helpers import qr
 from helpers.access import staff_required
 from timeutil import utcnow
 
-OUTCOME_CLASS = {"checked_in": "success", "already_checked_in": "warning"}
+OUTCOME_CLASS = {"checked_in": "success", "re_entered": "success", "already_checked_in": "warning"}
 
 
 @bp.get("/kelola/kegiatan/<int:event_id>/proyektor")
