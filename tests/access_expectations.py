@@ -84,6 +84,9 @@ EXPECTATIONS: dict[str, dict] = {
     "events.ticket_svg": PUBLIC,
     # reg_service.may_cancel: the link holder, the relawan's own account, panitia and admin
     "events.cancel_registration": roles(OK, OK, 403, 403, 403, OK, OK),
+    # the holder's answers to the event's questions (issue 15.4): the same people as cancelling
+    "events.registration_answers": {"GET": roles(200, 200, 403, 403, 403, 200, 200),
+                                    "POST": roles(OK, OK, 403, 403, 403, OK, OK)},
     "events.ticket_check_in_get": same(302, anonymous=LOGIN),
     "events.ticket_check_in": SCANNERS_WRITE,
     "events.group_check_in": SCANNERS_WRITE,  # the lead's ticket checks in its group (15.1)
@@ -101,6 +104,11 @@ EXPECTATIONS: dict[str, dict] = {
     "events.publish": STAFF_WRITE,
     "events.agenda": {"GET": STAFF, "POST": STAFF_WRITE},
     "events.agenda_delete": STAFF_WRITE,
+    # registration questions per event (issue 15.4): panitia and admin
+    "events.event_questions": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.edit_event_question": {"GET": STAFF, "POST": STAFF_WRITE},
+    "events.move_event_question": STAFF_WRITE,
+    "events.delete_event_question": {"GET": STAFF, "POST": STAFF_WRITE},
     "events.import_invitees": {"GET": STAFF, "POST": STAFF_WRITE},
     "events.send_ticket": STAFF_WRITE,
     "events.send_invitee_tickets": STAFF_WRITE,

@@ -143,8 +143,13 @@ def build_targets(users: dict[str, User], relawan_a: Relawan, relawan_b: Relawan
                                                     QuestionOption(text="Tidak")])])
     template = Questionnaire(kind="feedback", title="Templat", questions=[Question(kind="text", text="Saran")])
     db.session.add_all([test, template])
+    # A registration question of the event (issue 15.4).
+    from events.questions.models import EventQuestion
+    event_question = EventQuestion(event_id=event.id, label="Ukuran kaos", kind="choice",
+                                   options=["S", "M", "L"], position=1)
+    db.session.add(event_question)
     db.session.flush()
-    return {"questionnaire_id": test.id, "round_name": "pre", "question_id": test.questions[0].id,
+    return {"event_question_id": event_question.id, "questionnaire_id": test.id, "round_name": "pre", "question_id": test.questions[0].id,
             "template_id": template.id, "template_question_id": template.questions[0].id, "year": 2016, "broadcast_id": broadcast.id, "opt_out_token": message.opt_out_token,
             "event_id": event.id, "program_id": program.id, "speaker_id": speaker.id, "item_id": item.id,
             "registration_id": reg_a.id, "token": reg_a.token, "token_b": reg_b.token,

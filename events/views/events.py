@@ -11,6 +11,7 @@ from sqlalchemy import select
 from events import bp
 from events.ics import event_ics
 from events.models import Event, EventStatus, TrainingProgram
+from events.questions.answers import questions_of
 from events.services import eligibility
 from events.services import registration as reg_service
 from events.services.speakers import conflicts_for_event
@@ -55,7 +56,7 @@ def detail(event_id: int):
     clashes = conflicts_for_event(event) if is_reader() else {}
     return render_template("events/detail.html", event=event, registration=registration,
                            position=position, clashes=clashes, staff=is_staff(), reader=is_reader(),
-                           relawan=relawan, now=utcnow())
+                           relawan=relawan, now=utcnow(), questions=questions_of(event.id))
 
 
 @bp.get("/kegiatan/<int:event_id>.ics")

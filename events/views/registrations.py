@@ -16,6 +16,9 @@ from events.forms import (
     companion_rows,
 )
 from events.models import Event, Registration, TrainingProgram
+from events.questions import saving as question_answers
+from events.questions.answers import InvalidAnswer, questions_of
+from events.questions.views import registration_question_page
 from events.services import companions as family
 from events.services import imports, notices
 from events.services import registration as reg_service
@@ -66,9 +69,14 @@ def register(event_id: int):
         return resp
     if not ActionForm().validate_on_submit():
         abort(400)
+    try:  # the event's questions: a refused answer shows the form again and saves nothing
+        answers = question_answers.read_answers(questions_of(event.id), request.form)
+    except InvalidAnswer as exc:
+        return registration_question_page(event, exc, companion_rows(request.form))
     try:
         companions = family.clean_companions(companion_rows(request.form))
         reg = reg_service.register_relawan(event, current_relawan(), companions=companions)
+        question_answers.save_answers(reg, answers)  # same commit as the seat
         db.session.commit()
     except (reg_service.RegistrationError, family.InvalidCompanion) as exc:
         refuse(exc)
@@ -88,7 +96,13 @@ def register_guest(event_id: int):
     form = GuestRegistrationForm()
     form.kelurahan_kode.choices = kelurahan_choices("- Tidak diisi -")
     rows = companion_rows(request.form)
-    if form.validate_on_submit():
+    questions, answers, answer_errors = questions_of(event.id), {}, {}
+    if request.method == "POST":
+        try:
+            answers = question_answers.read_answers(questions, request.form)
+        except InvalidAnswer as exc:
+            answer_errors = exc.fields
+    if form.validate_on_submit() and not answer_errors:
         email = None
         try:
             email = normalize_email(form.email.data) if form.email.data else None
@@ -100,6 +114,7 @@ def register_guest(event_id: int):
                     event, name=form.name.data, instansi=form.instansi.data, jabatan=form.jabatan.data,
                     phone=form.phone.data, email=email, kelurahan_kode=form.kelurahan_kode.data or None,
                     companions=family.clean_companions(rows))
+                question_answers.save_answers(reg, answers)  # same commit as the seat
                 db.session.commit()
             except (reg_service.RegistrationError, family.InvalidCompanion) as exc:
                 db.session.rollback()
@@ -108,7 +123,8 @@ def register_guest(event_id: int):
                 flash(*_outcome_message(reg))
                 return redirect(url_for("events.ticket", token=reg.token))
     return render_template("events/guest_form.html", form=form, event=event,
-                           companion_values=rows), (
+                           companion_values=rows, questions=questions, answer_errors=answer_errors,
+                           answer_values=question_answers.raw_values(questions, request.form)), (
         422 if request.method == "POST" else 200)
 
 

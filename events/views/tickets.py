@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from events import bp
 from events.forms import ActionForm
+from events.questions.saving import answer_lines, may_change_answers
 from events.services import registration as reg_service
 from events.services.tickets import (
     find_card,
@@ -36,6 +37,8 @@ def ticket(token: str):
         wa_link=whatsapp_link(reg), position=reg_service.waitlist_position(reg),
         action_form=ActionForm(), staff=is_staff(), now=utcnow(),
         can_cancel=reg_service.may_cancel(reg, current_user if current_user.is_authenticated else None),
+        answer_lines=answer_lines(reg) if reg.lead_registration_id is None else [],
+        can_change_answers=may_change_answers(reg, current_user if current_user.is_authenticated else None),
     ), 200, NO_STORE
 
 

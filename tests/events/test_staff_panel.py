@@ -33,7 +33,7 @@ def test_staff_panel_links_every_task_of_an_upcoming_event(app, login_as, make_e
     e = event.id
     expected = {
         f"/pindai/{e}", f"/pindai/{e}/meja", f"/kelola/kegiatan/{e}/proyektor",
-        f"/kelola/kegiatan/{e}/peserta",
+        f"/kelola/kegiatan/{e}/peserta", f"/kelola/kegiatan/{e}/pertanyaan",
         f"/laporan/kegiatan/{e}/daftar-hadir.pdf?versi=kosong",
         f"/laporan/kegiatan/{e}/daftar-hadir.pdf?versi=terisi",
         f"/kelola/kegiatan/{e}/badge.pdf", f"/laporan/kegiatan/{e}", "/kelola/siaran/baru",
