@@ -14,6 +14,7 @@
 //   device.js     device / door name
 //   feedback.js   sound and vibration
 //   result-ui.js  full-screen result, alert, camera status line
+//   group.js      a family/group's members and its one check-in button (online)
 //   api.js        fetch to the API (X-CSRFToken), outcome classes
 //   net.js        online / weak connection / offline, #net-status
 //   counter.js    #counter from the stats API
@@ -61,6 +62,7 @@ import { createCounter, STATS_INTERVAL_MS } from './scanner/counter.js';
 import { createDecoder } from './scanner/decode.js';
 import { setUpDevice } from './scanner/device.js';
 import { createFeedback } from './scanner/feedback.js';
+import { createGroup } from './scanner/group.js';
 import { setUpManualEntry } from './scanner/manual.js';
 import { createNet } from './scanner/net.js';
 import { createState, findElements, readConfig } from './scanner/page.js';
@@ -94,6 +96,7 @@ function init(root) {
     cfg, state, store, postCheckin, net, results, undo, recent, sync, refreshStats,
   });
   results.onForce(handleForce);
+  results.withGroupPanel(createGroup({ cfg, state, api, results, refreshStats }));
   const decoder = createDecoder({ cfg, ui, state, setCamStatus, onDetected });
   const camera = createCamera({ root, ui, state, decoder, setCamStatus, unlockAudio });
 

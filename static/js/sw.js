@@ -20,7 +20,7 @@
 // Bump VERSION whenever this file or the precache list changes: the new
 // worker then deletes the old caches when it activates.
 
-const VERSION = 'v5';
+const VERSION = 'v6';
 const PREFIX = 'p2tp2a-';
 const STATIC_CACHE = `${PREFIX}static-${VERSION}`;
 const PAGE_CACHE = `${PREFIX}pages-${VERSION}`;
@@ -53,6 +53,7 @@ const PRECACHE = [
   'static/js/scanner/device.js',
   'static/js/scanner/doorlist.js',
   'static/js/scanner/feedback.js',
+  'static/js/scanner/group.js',
   'static/js/scanner/manual.js',
   'static/js/scanner/messages.js',
   'static/js/scanner/mode.js',

@@ -1,17 +1,19 @@
 // The full-screen result overlay (#result), the persistent alert
 // (#scanner-alert) and the camera status line (#camera-status). An
 // outside_window answer shows the window and, for panitia/admin
-// (cfg.canForce), a confirm step with a reason that checks in anyway.
+// (cfg.canForce), a confirm step with a reason that checks in anyway. A
+// family or group's answer carries its group panel (group.js, withGroupPanel).
 
 import { DEFAULT_MESSAGES, TITLES, toneFor } from './messages.js';
 import { el, formatWib, windowText } from './util.js';
 
 const RESULT_MS = { ok: 2500, warn: 3000, error: 3000, offline: 2500, info: 2000 };
 
-/** Returns {showResult, hideResult, setLastResult, showAlert, setCamStatus, onForce}. */
+/** Returns {showResult, hideResult, setLastResult, showAlert, setCamStatus, onForce, withGroupPanel}. */
 export function createResultUi(ui, state, feedback, cfg = {}) {
   let hideTimer = null;
   let forceHandler = null;
+  let groupPanel = null; // (r) => {node, keepOpen} or null (group.js)
 
   function forceForm(r) {
     const form = el('form', 'result__force');
@@ -79,6 +81,8 @@ export function createResultUi(ui, state, feedback, cfg = {}) {
     }
     const confirmStep = r.result === 'outside_window' && cfg.canForce && r.scan && !r.offline;
     if (confirmStep) card.appendChild(forceForm(r));
+    const group = !confirmStep && groupPanel ? groupPanel(r) : null;
+    if (group) card.appendChild(group.node);
     if (r.result !== 'checking') card.appendChild(el('p', 'result__hint', 'Ketuk untuk menutup'));
     box.appendChild(card);
     box.hidden = false;
@@ -88,8 +92,8 @@ export function createResultUi(ui, state, feedback, cfg = {}) {
     hideTimer = null;
     if (r.result !== 'checking') {
       if (!silent) feedback(tone);
-      // The confirm step stays until panitia answer it or tap outside it.
-      if (!confirmStep) hideTimer = setTimeout(hideResult, RESULT_MS[tone] || 2500);
+      // The confirm step and a group panel stay until answered or tapped outside.
+      if (!confirmStep && !(group && group.keepOpen)) hideTimer = setTimeout(hideResult, RESULT_MS[tone] || 2500);
     }
   }
 
@@ -127,5 +131,9 @@ export function createResultUi(ui, state, feedback, cfg = {}) {
     forceHandler = handler;
   }
 
-  return { showResult, hideResult, setLastResult, showAlert, setCamStatus, onForce };
+  function withGroupPanel(panel) {
+    groupPanel = panel;
+  }
+
+  return { showResult, hideResult, setLastResult, showAlert, setCamStatus, onForce, withGroupPanel };
 }
