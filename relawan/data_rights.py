@@ -45,9 +45,6 @@ def _registrations(relawan_id: int) -> list[dict]:
     out = []
     for reg, event in rows:
         check_in = getattr(reg, "check_in", None)
-        group = companions.export_of(reg)
-        for entry, companion in zip(group, reg.companions, strict=True):
-            entry["answers"] = answers.get(companion.id, [])
         out.append({
             "event": event.title, "kind": event.kind, "starts_at": _iso(event.starts_at),
             "venue": event.venue_name, "status": reg.status, "role": reg.role_label,
@@ -56,7 +53,7 @@ def _registrations(relawan_id: int) -> list[dict]:
             # passes out and in again at events with check-out (issue 13.3)
             "movements": movements.export_of(check_in.id) if check_in is not None else [],
             "answers": answers.get(reg.id, []),  # the event's own questions (issue 15.4)
-            "companions": group,
+            "companions": companions.export_of(reg),
         })
     return out
 
@@ -147,7 +144,7 @@ def anonymise(relawan: Relawan, by_user: User) -> None:
     from events.training import Certificate
 
     survey_privacy.forget_relawan(relawan.id)  # answers detached, free text deleted
-    answer_privacy.forget_relawan(relawan.id)  # registration answers (own, companions') deleted
+    answer_privacy.forget_relawan(relawan.id)  # answers to the events' own questions deleted
     companions.forget_companions_of(relawan.id)
     db.session.execute(update(Certificate).where(Certificate.relawan_id == relawan.id)
                        .values(name=name).execution_options(synchronize_session=False))

@@ -213,13 +213,15 @@ def registrations_table(event, kecamatan: str | None, include_nik: bool) -> Tabl
             .outerjoin(Kelurahan, Kelurahan.kode == kel_kode)
             .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
             .where(*conds).order_by(Registration.id))
-    questions = questions_of(event.id)
+    # plain values: the view's audit commit expires the ORM objects before the rows stream
+    event_id, questions = event.id, questions_of(event.id)
     headers = ["ID", "Nama", "NIK", "No. HP", "Instansi", "Jabatan", "Kelurahan", "Peran", "Status",
                "Sumber", "Walk-in", "Terdaftar", "Check-in (WIB)"] + [q.label for q in questions]
+    question_ids = [q.id for q in questions]
 
     def with_answers(batch: list) -> Iterator[list]:
         """The rows of one batch, each followed by its answers (one query per batch)."""
-        given = answers_for([r[0] for r in batch], event.id) if questions else {}
+        given = answers_for([r[0] for r in batch], event_id) if question_ids else {}
         for r in batch:
             row = [r[0], r[1], r[2], national_phone(r[3]), r[4], r[5], r[6], r[7],
                    r[8], r[9], "ya" if r[10] else "tidak",
@@ -227,7 +229,7 @@ def registrations_table(event, kecamatan: str | None, include_nik: bool) -> Tabl
             if not include_nik:
                 del row[2]
             mine = given.get(r[0], {})
-            yield row + [mine.get(q.id, "") for q in questions]
+            yield row + [mine.get(qid, "") for qid in question_ids]
 
     def rows():
         batch = []

@@ -1,15 +1,16 @@
 """Answers to an event's own questions as personal data (UU PDP 27/2022, issue 15.4).
 
 `answers_by_registration` feeds the relawan's own data export (relawan.data_rights.export_data):
-each registration, and each companion of it, lists its questions and answers as shown on the
-registrant list. `forget` is called by the anonymisation (relawan.data_rights.anonymise): the
-answers of the relawan's registrations and of their companions are deleted. Unlike survey
-responses they are not kept detached: an answer row always belongs to a registration, and the
-registration stays linked to the anonymised relawan.
+each registration lists its questions and answers as shown on the registrant list. `forget` is
+called by the anonymisation (relawan.data_rights.anonymise): the answers of the relawan's
+registrations are deleted. Unlike survey responses they are not kept detached: an answer row
+always belongs to a registration, and the registration stays linked to the anonymised relawan.
+Companions of a family registration are not asked (events.questions.saving: the lead answers
+for the registration), so a relawan's answers are those of their own registrations.
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select
 
 from events.models import Registration
 from events.questions.answers import display_answer
@@ -18,10 +19,8 @@ from extensions import db
 
 
 def registration_ids_of_relawan(relawan_id: int) -> list[int]:
-    """The relawan's registrations and those of the companions they registered."""
-    own = select(Registration.id).where(Registration.relawan_id == relawan_id)
-    return list(db.session.scalars(select(Registration.id).where(or_(
-        Registration.relawan_id == relawan_id, Registration.lead_registration_id.in_(own)))))
+    """The relawan's own registrations."""
+    return list(db.session.scalars(select(Registration.id).where(Registration.relawan_id == relawan_id)))
 
 
 def answers_by_registration(registration_ids: list[int]) -> dict[int, list[dict]]:
@@ -51,5 +50,5 @@ def forget(registration_ids: list[int]) -> int:
 
 
 def forget_relawan(relawan_id: int) -> int:
-    """The anonymisation's part for registration answers: the relawan's and their companions'."""
+    """The anonymisation's part for registration answers: delete the relawan's."""
     return forget(registration_ids_of_relawan(relawan_id))

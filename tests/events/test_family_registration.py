@@ -12,9 +12,10 @@ from auth.models import User
 from events.checkin_models import CheckIn
 from events.models import Event, Registration
 from events.services import registration as svc
-from events.services.companions import Companion, age_group_counts
+from events.services.companions import Companion
 from extensions import db
 from relawan.models import Relawan
+from reports.age_groups import age_group_counts
 from tests.conftest import login
 from tests.events.test_checkin_helpers import make_event  # noqa: F401  (window open now)
 
@@ -119,7 +120,7 @@ def test_report_and_daftar_hadir_count_adults_and_children_by_age_group(app, cli
     event = make_event(allow_guests=True)
     client.post(f"/kegiatan/{event.id}/daftar-tamu", data=GUEST)
     with app.app_context():
-        assert age_group_counts(event.id) == {"dewasa": 1, "remaja": 0, "anak": 1, "balita": 1}
+        assert age_group_counts(event.id)["registered"] == {"dewasa": 1, "remaja": 0, "anak": 1, "balita": 1}
         token = _rows(event.id)[0].token
     panitia = login_as("panitia")
     panitia.post(f"/t/{token}/check-in-rombongan")
@@ -141,10 +142,8 @@ def test_relawan_family_in_own_export_and_erased_by_anonymisation(app, make_even
         assert [r.status for r in _rows(event.id)] == ["confirmed"] * 3
     data = json.loads(c.get("/saya/data.json").data)
     assert data["registrations"][0]["companions"] == [
-        {"name": "Anak Pertama", "relation": "Anak", "age_group": "Anak 6-12", "status": "confirmed",
-         "answers": []},
-        {"name": "Anak Kedua", "relation": "Anak", "age_group": "Balita", "status": "confirmed",
-         "answers": []}]
+        {"name": "Anak Pertama", "relation": "Anak", "age_group": "Anak 6-12", "status": "confirmed"},
+        {"name": "Anak Kedua", "relation": "Anak", "age_group": "Balita", "status": "confirmed"}]
     with app.app_context():
         from relawan import data_rights
         data_rights.anonymise(db.session.get(Relawan, rel.id), None)

@@ -73,7 +73,7 @@ def test_a_wrong_answer_is_an_error_of_its_row_and_nothing_is_saved(login_as, ap
     resp = _upload(c, ev.id, csv_text)
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422 and "1 salah" in html and 'name="payload"' not in html
-    row3 = re.search(r'<tr class="row-error"><td class="num">3</td>.*?</tr>', html, re.S).group(0)
+    row3 = re.search(r'<tr class="row-error"><td class="num" data-label="Baris">3</td>.*?</tr>', html, re.S).group(0)
     assert "Membawa anak?: jawab Ya atau Tidak." in row3
     assert "Jumlah anak: isi dengan angka" in row3
     assert "Ukuran kaos: &#34;XXL&#34; bukan salah satu pilihan." in row3
