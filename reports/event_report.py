@@ -5,10 +5,10 @@ from sqlalchemy import case, func, select
 
 from events.checkin_models import CheckIn
 from events.models import Event, Registration, RegistrationStatus
-from events.services.companions import age_group_counts
 from extensions import db
 from helpers import labels
 from relawan.models import Kelurahan, Relawan
+from reports.age_groups import age_group_counts
 from reports.queries import attendee_kelurahan, kode_in_kecamatan
 from timeutil import utcnow
 
@@ -56,6 +56,5 @@ def event_summary(event: Event, kecamatan: str | None = None) -> dict:
         "by_kelurahan": rows,
         "by_instansi": [dict(r) for r in db.session.execute(by_inst).mappings()],
         # Families (issue 15.1): adults and children by age group, whole event (no kecamatan filter).
-        "by_age_group": {"registered": age_group_counts(event.id),
-                         "attended": age_group_counts(event.id, present_only=True)},
+        "by_age_group": age_group_counts(event.id),
     }

@@ -20,6 +20,7 @@ from helpers import formats
 from helpers.access import check_kecamatan_scope, readers_required, scope_kecamatan
 from relawan.models import STATUS_LABELS, Relawan, RelawanStatus
 from reports import (  # noqa: F401 (routes)
+    age_groups,
     bp,
     cache,
     charts,
@@ -55,6 +56,7 @@ def dashboard():
     least = cache.cached("least", ev_key, ev_version + version,  # its aktif column is relawan data
                          lambda: queries.least_reached(f, aktif=aktif, stale=stale))
     tot = queries.totals(f, kel_rows, months, no_kel)
+    ages = cache.cached("age_groups", ev_key, ev_version, lambda: age_groups.dashboard_age_groups(f))
     for e in events:
         e.setdefault("date_short", formats.format_date(e["starts_at"], "short"))
     chart = {
@@ -76,7 +78,7 @@ def dashboard():
                            funnel=fun, events=events, months=months, least=least, totals=tot,
                            chart=chart, series=STATUS_SERIES, opts=choices(),
                            status_labels=dict(STATUS_SERIES), month_label=_month_label,
-                           no_kelurahan=no_kel)
+                           no_kelurahan=no_kel, ages=ages)
 
 
 def _funnel_text(row: dict) -> str:

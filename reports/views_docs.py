@@ -11,7 +11,6 @@ from auth.models import Role, User
 from events.checkin_models import CheckIn
 from events.models import Event, Registration, RegistrationStatus
 from events.questions.answers import answers_for, questions_of
-from events.services.companions import age_group_counts, age_group_line
 from events.signatories import event_signatories
 from events.training import ROLE_TEXT, Certificate, certificates
 from extensions import db, limiter
@@ -22,6 +21,7 @@ from helpers.nip import format_nip
 from ops.letterhead import current_emblem
 from relawan.models import Kelurahan, Relawan, mask_phone
 from reports import bp, pdf
+from reports.age_groups import age_group_counts, age_group_line
 from reports.pdf import (
     AttendanceRow,
     CertificateData,
@@ -120,7 +120,7 @@ def daftar_hadir(event_id: int):
         event.organiser_name or current_app.config["ORG_UNIT"], rows, blank_rows=blank,
         signatures=_blocks(event), signed_place_date=f"{city}, {format_date_id(event.ends_at)}",
         extra_columns=extra,
-        age_summary=age_group_line(age_group_counts(event.id, present_only=filled)))
+        age_summary=age_group_line(age_group_counts(event.id)["attended" if filled else "registered"]))
     resp = Response(document, mimetype="application/pdf")
     resp.headers["Content-Disposition"] = (
         f'inline; filename="daftar-hadir-{event.id}-{versi}.pdf"')

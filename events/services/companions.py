@@ -4,16 +4,16 @@ A companion is a Registration row of its own (its own ticket token, seat, waitli
 check-in, so capacity, check-in uniqueness and the daftar hadir keep working) pointing at the
 lead's row through `lead_registration_id`. The seat rules (a family is seated, waitlisted and
 promoted as one unit) live in events/services/registration.py; this module owns what a companion
-is (validation), the group of a lead and the count by age group.
-An age_group of NULL counts as "dewasa": relawan and guests register themselves as adults.
+is (validation) and the group of a lead; the group check-in is events/checkin/group.py and the
+count by age group reports/age_groups.py.
+An age_group of NULL counts as "dewasa" (ADULT): relawan and guests register themselves as adults.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
-from events.checkin_models import CheckIn
 from events.models import Registration, RegistrationStatus
 from extensions import db
 from helpers import labels
@@ -72,24 +72,6 @@ def group_of(reg: Registration) -> list[Registration]:
     """The lead and its companions that are not cancelled (the lead first); [reg] for a
     registration without companions."""
     return [reg] + [c for c in reg.companions if c.status != RegistrationStatus.CANCELLED]
-
-
-def age_group_counts(event_id: int, *, present_only: bool = False) -> dict[str, int]:
-    """Confirmed registrations (or, present_only, those checked in) per age group, in the
-    label map's order (dewasa, remaja, anak, balita); one GROUP BY."""
-    age = func.coalesce(Registration.age_group, ADULT)
-    query = (select(age, func.count(Registration.id))
-             .where(Registration.event_id == event_id,
-                    Registration.status == RegistrationStatus.CONFIRMED).group_by(age))
-    if present_only:
-        query = query.join(CheckIn, CheckIn.registration_id == Registration.id)
-    counts = dict(db.session.execute(query).all())
-    return {code: counts.get(code, 0) for code in labels.LABELS["age_group"]}
-
-
-def age_group_line(counts: dict[str, int]) -> str:
-    """"Dewasa: 1, Remaja 13-17: 0, Anak 6-12: 2, Balita: 0" for reports and the daftar hadir."""
-    return ", ".join(f"{labels.label('age_group', code)}: {n}" for code, n in counts.items())
 
 
 def export_of(reg: Registration) -> list[dict]:

@@ -209,7 +209,7 @@ def daftar_hadir_pdf(header: DocHeader, event_title: str, event_date: str, event
     body = _body_rows(fonts, list(rows), blank_rows, extra_columns)
     info = [("Kegiatan", event_title), ("Hari/Tanggal", event_date), ("Waktu", event_time),
             ("Tempat", venue), ("Penyelenggara", organiser)]
-    if age_summary:  # "Dewasa: 1, Remaja 13-17: 0, Anak 6-12: 2, Balita: 0" (companions.age_group_line)
+    if age_summary:  # "Dewasa: 1, Remaja 13-17: 0, Anak 6-12: 2, Balita: 0" (reports.age_groups.age_group_line)
         info.append(("Peserta", age_summary))
     sign = (tuple(signatures), signed_place_date)
     headings = [h for h, _ in extra_columns]
