@@ -21,7 +21,8 @@ from sqlalchemy import select
 
 from events.models import Event, Registration, RegistrationStatus
 from events.questions.answers import display_answer, parse_answer, questions_of
-from events.questions.models import EventQuestion, RegistrationAnswer
+from events.questions.models import EventQuestion
+from events.questions.saving import save_answers
 from events.services.registration import RegistrationError, register_guest
 from extensions import db
 from helpers.errors import DomainError
@@ -191,8 +192,6 @@ def import_rows(event: Event, preview: Preview) -> dict[str, int]:
         except RegistrationError as exc:
             db.session.rollback()
             raise InviteeImportError(f"Baris {row.line}: {exc.message} Tidak ada data yang disimpan.") from None
-        for question_id, value in row.answers.items():
-            db.session.add(RegistrationAnswer(registration_id=reg.id, question_id=question_id, value=value))
+        save_answers(reg, row.answers)  # same unit of work: a later failing row undoes them too
         counts[reg.status] = counts.get(reg.status, 0) + 1
-    db.session.flush()
     return counts

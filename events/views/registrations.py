@@ -267,4 +267,4 @@ def import_invitees(event_id: int):
     status = 422 if request.method == "POST" and (error or (preview and not preview.ok)) else 200
     return render_template("events/import.html", event=event, form=form, confirm=confirm,
                            preview=preview, error=error, payload=payload,
-                           columns=imports.COLUMNS), status
+                           columns=imports.COLUMNS, questions=questions_of(event.id)), status

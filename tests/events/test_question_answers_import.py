@@ -120,3 +120,25 @@ def test_a_question_of_another_event_is_not_a_column_here(login_as, app, make_ev
     assert resp.status_code == 422 and "kolom tidak dikenal: ukuran kaos" in resp.get_data(as_text=True)
     with app.app_context():
         assert count(Registration) == 0
+
+
+def test_a_row_refused_at_confirm_saves_no_answer_of_any_row(login_as, app, make_event, client):
+    ev = make_event(allow_guests=True)
+    _questions(app, ev.id)
+    c = login_as("panitia")
+    html = _upload(c, ev.id, "nama,no_hp,ukuran kaos\nSiti,081234567890,S\nUjang,081311112222,M\n"
+                   ).get_data(as_text=True)
+    # between preview and confirm the second person registers by themselves
+    client.post(f"/kegiatan/{ev.id}/daftar-tamu", data={"name": "Ujang", "phone": "081311112222",
+                                                        "q_" + str(_question_id(app, ev.id, "Membawa anak?")): "ya"})
+    resp = c.post(URL.format(ev.id), data={"step": "confirm", "payload": _payload(html)})
+    assert resp.status_code == 422 and "sudah terdaftar" in resp.get_data(as_text=True)
+    with app.app_context():
+        assert count(Registration) == 1  # Ujang's own registration only
+        assert [a.value for a in db.session.scalars(select(RegistrationAnswer))] == ["ya"]
+
+
+def _question_id(app, event_id, label) -> int:
+    from events.questions.models import EventQuestion
+    with app.app_context():
+        return db.session.scalars(select(EventQuestion.id).filter_by(event_id=event_id, label=label)).one()
