@@ -67,7 +67,7 @@ def test_panitia_adds_questions_listed_in_order_and_linked_from_the_staff_panel(
                                  .where(AuditEntry.action == "event_question_create")) == 3
     page = panitia.get(url(event.id)).get_data(as_text=True)
     assert page.index("Ukuran kaos") < page.index("Membawa anak?") < page.index("Kebutuhan khusus")
-    assert "Satu pilihan" in page and "Kolom daftar hadir" in page
+    assert "Satu pilihan · wajib · kolom daftar hadir" in page
 
 
 @pytest.mark.parametrize("data, message", [
