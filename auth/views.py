@@ -1,7 +1,7 @@
 """Login, logout, password change and admin user management."""
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
@@ -26,6 +26,9 @@ from helpers.security import safe_next
 from relawan.models import Kecamatan
 from relawan.validators import InvalidEmail, normalize_email
 from timeutil import utcnow
+
+# Set by logout for the page it lands on (the login page), read once there.
+LOGGED_OUT_KEY = "logged_out"
 
 
 def _account_key() -> str:
@@ -63,6 +66,8 @@ def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
+    # Just logged out: the page deletes the door scanner's offline door list (logout-cleanup.js).
+    clear_offline = session.pop(LOGGED_OUT_KEY, False)
     if form.validate_on_submit():
         user = authenticate(form.identifier.data, form.password.data)
         if user is not None:
@@ -75,7 +80,7 @@ def login():
                      details={"identifier": (form.identifier.data or "")[:60]})
         db.session.commit()
         form.password.errors.append("Email/nomor HP atau kata sandi salah, atau akun tidak aktif.")
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, clear_offline=clear_offline)
 
 
 @bp.post("/keluar")
@@ -85,6 +90,7 @@ def logout():
     end_session()
     db.session.commit()
     flash("Anda sudah keluar.", "info")
+    session[LOGGED_OUT_KEY] = True
     return redirect(url_for("auth.login"))
 
 

@@ -20,6 +20,7 @@
 //   counter.js    #counter from the stats API
 //   queue-ui.js   #queue-panel and #sync-results lists
 //   sync.js       the offline queue (../offline-queue.js) and its upload
+//   doorlist.js   the event's door list in IndexedDB: offline green/orange/red
 //   recent.js     the same code again within 3 s is ignored
 //   undo.js       #undo-last
 //   checkin.js    one scan: POST, or queue when offline
@@ -53,7 +54,8 @@
 //
 // window.__scannerState is kept up to date for browser tests:
 //   {ready, detector, camera, online, queueLength, lastResult, synced,
-//    syncResults, scans, stats, device, storage}
+//    syncResults, scans, stats, device, storage,
+//    doorList: {count, updatedAt, window, closed, loaded}, conflicts: [...]}
 
 import { createApi } from './scanner/api.js';
 import { createCamera } from './scanner/camera.js';
@@ -61,6 +63,7 @@ import { createCheckin } from './scanner/checkin.js';
 import { createCounter, STATS_INTERVAL_MS } from './scanner/counter.js';
 import { createDecoder } from './scanner/decode.js';
 import { setUpDevice } from './scanner/device.js';
+import { createDoorList, DOORLIST_REFRESH_MS } from './scanner/doorlist.js';
 import { createFeedback } from './scanner/feedback.js';
 import { createGroup } from './scanner/group.js';
 import { setUpManualEntry } from './scanner/manual.js';
@@ -89,11 +92,12 @@ function init(root) {
   const net = createNet(ui, state, results.showAlert);
   const refreshStats = createCounter(cfg, ui, state, api);
   const { renderQueue, addSyncResult } = createQueueUi(ui, state, net.renderNet);
-  const sync = createSync({ store, state, postCheckin, net, addSyncResult, refreshStats });
+  const doorList = createDoorList({ cfg, state, api, onChange: net.renderNet });
+  const sync = createSync({ store, state, postCheckin, net, addSyncResult, refreshStats, doorList });
   const recent = createRecentCodes();
   const undo = createUndo({ ui, api, recent, results, refreshStats });
   const { handleCode, handlePick, handleForce, onDetected } = createCheckin({
-    cfg, state, store, postCheckin, net, results, undo, recent, sync, refreshStats,
+    cfg, state, store, postCheckin, net, results, undo, recent, sync, refreshStats, doorList,
   });
   results.onForce(handleForce);
   results.withGroupPanel(createGroup({ cfg, state, api, results, refreshStats }));
@@ -116,6 +120,7 @@ function init(root) {
     net.renderNet();
     sync.syncQueue();
     refreshStats();
+    doorList.refresh();
     if (!decoder.hasDetector()) decoder.loadDetector();
   });
   window.addEventListener('offline', net.renderNet);
@@ -133,7 +138,11 @@ function init(root) {
     decoder.loadDetector(); // download the decoder while the camera permission is asked
     refreshStats();
     sync.syncQueue();
+    doorList.start().catch((err) => console.error(err)); // its own pace: never holds up the camera
     setInterval(refreshStats, STATS_INTERVAL_MS);
+    setInterval(() => {
+      if (!document.hidden) doorList.refresh();
+    }, DOORLIST_REFRESH_MS);
     setInterval(() => {
       net.renderNet();
       if (state.queueLength > 0) sync.syncQueue();

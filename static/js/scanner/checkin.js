@@ -155,20 +155,22 @@ export function createCheckin({
 
     const dup = text && !scan.force ? await store.queue.findCode(cfg.eventId, text, scan.direction) : null;
     if (dup) {
-      const known = doorList && dup.h ? await doorList.lookup(text) : null;
-      const entry = known && known.entry;
-      const r = {
-        result: 'queued_duplicate',
-        message: DEFAULT_MESSAGES.queued_duplicate,
-        attendee: entry ? { name: entry.n, instansi: entry.l || null } : null,
-        first_check_in: null,
-        detail: `Dipindai ${formatWib(dup.scanned_at)}${dup.device ? ` di ${dup.device}` : ''}, belum terkirim ke server.`,
-        checkin_id: null,
-        scan_id: dup.scan_id,
-        code: text,
-        method,
-        offline: true,
-      };
+      // Not queued again. Judged with the door list before: the same orange answer as then.
+      const v = dup.offline && doorList ? await doorList.lookup(text) : null;
+      const r = v && v.reason === 'already' && scan.direction !== 'out'
+        ? { ...offlineAnswer(v, scan), queue: null }
+        : {
+          result: 'queued_duplicate',
+          message: DEFAULT_MESSAGES.queued_duplicate,
+          attendee: dup.label ? { name: dup.label, instansi: null } : null,
+          first_check_in: null,
+          detail: `Dipindai ${formatWib(dup.scanned_at)}${dup.device ? ` di ${dup.device}` : ''}, belum terkirim ke server.`,
+          checkin_id: null,
+          scan_id: dup.scan_id,
+          code: text,
+          method,
+          offline: true,
+        };
       setLastResult(r);
       showResult(r);
       return;
