@@ -18,6 +18,7 @@
 //   api.js        fetch to the API (X-CSRFToken), outcome classes
 //   net.js        online / weak connection / offline, #net-status
 //   counter.js    #counter from the stats API
+//   mode.js       Masuk/Keluar switch (#scan-mode) of events that record check-outs
 //   queue-ui.js   #queue-panel and #sync-results lists
 //   sync.js       the offline queue (../offline-queue.js) and its upload
 //   doorlist.js   the event's door list in IndexedDB: offline green/orange/red
@@ -33,6 +34,8 @@
 //   #scanner            data-event-id, data-api-base (default "/api/v1"), data-csrf,
 //                       data-can-force ("1": panitia/admin may confirm a check-in
 //                       outside the window with a reason; optional),
+//                       data-checkout ("1": the event records check-outs: the
+//                       Masuk/Keluar switch and "Di dalam X" in #counter; optional),
 //                       data-event-title (optional), data-device (optional default
 //                       device name), data-wasm-url / data-ponyfill-url (optional;
 //                       default to the vendored copies, see scanner/page.js)
@@ -51,6 +54,8 @@
 // OPTIONAL elements (features enabled only when the template has them):
 //   #device-name        input: device/door name, remembered in localStorage
 //   #manual-form + #manual-code   form/input: type a code by hand (method "manual")
+//   #scan-mode          buttons[data-mode=in|out] (+ #scan-mode-note): the
+//                       Masuk/Keluar switch, shown when data-checkout is "1"
 //
 // window.__scannerState is kept up to date for browser tests:
 //   {ready, detector, camera, online, queueLength, lastResult, synced,
@@ -67,6 +72,7 @@ import { createDoorList, DOORLIST_REFRESH_MS } from './scanner/doorlist.js';
 import { createFeedback } from './scanner/feedback.js';
 import { createGroup } from './scanner/group.js';
 import { setUpManualEntry } from './scanner/manual.js';
+import { setUpMode } from './scanner/mode.js';
 import { createNet } from './scanner/net.js';
 import { createState, findElements, readConfig } from './scanner/page.js';
 import { createQueueUi } from './scanner/queue-ui.js';
@@ -84,6 +90,7 @@ function init(root) {
   const state = createState();
   const store = openStore();
   setUpDevice(root, ui, state);
+  setUpMode(root, state); // state.checkout, state.mode ('in' | 'out')
 
   const { unlockAudio, feedback } = createFeedback();
   const results = createResultUi(ui, state, feedback, cfg);
