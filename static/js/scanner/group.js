@@ -18,6 +18,7 @@ const OFFLINE_TEXT =
 const NOT_SENT_TEXT =
   'Tidak ada koneksi: rombongan belum tercatat. Coba lagi saat online, atau pindai tiket masing-masing anggota.';
 const STATUS_TEXT = { waitlisted: 'daftar tunggu', cancelled: 'dibatalkan' };
+const DONE_MS = 3000; // a group with nobody left to check in: the overlay closes by itself
 
 function memberStatus(m) {
   if (m.result === 'checked_in') return '✓ hadir tercatat';
@@ -70,6 +71,10 @@ export function createGroup({ cfg, state, api, results, refreshStats }) {
     parts.box.querySelector('.result__group-title').textContent = `Rombongan (${data.size} orang)`;
     if (data.pending < 1) {
       note.textContent = 'Seluruh rombongan sudah hadir.';
+      // Nothing to do: close like any answer, unless another answer replaced this one.
+      setTimeout(() => {
+        if (parts.box.isConnected) results.hideResult();
+      }, DONE_MS);
       return;
     }
     note.textContent = '';
