@@ -39,26 +39,18 @@ sync_api = pytest.importorskip("playwright.sync_api")
 SHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp/e2e-scanner-offline"))
 DOORLIST_DB = "p2tp2a-doorlist"
 ENTRY_KEYS = {"e", "h", "c", "n", "l", "s", "t"}  # what the phone keeps of a person: no NIK, no phone
-# The door list's rows of the event (read in the page; the database exists once the list loaded).
-READ_ENTRIES = """() => new Promise((resolve, reject) => {
-  const req = indexedDB.open('p2tp2a-doorlist');
+# Every row of an IndexedDB store, read in the page (open only a database that exists: opening
+# creates it).
+READ_STORE = """([name, store]) => new Promise((resolve, reject) => {
+  const req = indexedDB.open(name);
   req.onerror = () => reject(req.error);
   req.onsuccess = () => {
-    const db = req.result;
-    const all = db.transaction('entries').objectStore('entries').getAll();
-    all.onsuccess = () => { db.close(); resolve(all.result); };
+    const all = req.result.transaction(store).objectStore(store).getAll();
+    all.onsuccess = () => { req.result.close(); resolve(all.result); };
   };
 })"""
+ENTRIES, QUEUE = [DOORLIST_DB, "entries"], ["p2tp2a-scanner", "queue"]  # [database, store]
 DATABASES = "() => indexedDB.databases().then((dbs) => dbs.map((d) => d.name))"
-QUEUED = """() => new Promise((resolve, reject) => {
-  const req = indexedDB.open('p2tp2a-scanner');
-  req.onerror = () => reject(req.error);
-  req.onsuccess = () => {
-    const db = req.result;
-    const all = db.transaction('queue').objectStore('queue').getAll();
-    all.onsuccess = () => { db.close(); resolve(all.result); };
-  };
-})"""
 STOP_CAMERA = """() => {
   const v = document.getElementById('camera');
   const s = v.srcObject;
@@ -114,6 +106,13 @@ def door(site):
     return app, base, data
 
 
+def _clip_after_loading(tmp_path, url):
+    """The camera shows `url` once, 15 s after it starts (it may start with the page, and the test
+    cuts the network only once the door list has loaded), then stays blank; 320x240 keeps the
+    file small."""
+    return write_y4m(tmp_path / "one-code.y4m", [None] * 15 + [url] + [None] * 8, width=320, height=240)
+
+
 def _scan_records(app, event_id) -> set[str]:
     from events.checkin_models import ScanRecord
     from extensions import db
@@ -153,20 +152,20 @@ def _shot(page, name, close_result=False):
 
 
 def test_offline_answers_from_the_door_list_then_one_sync(chromium_path, door, tmp_path):
-    from events.models import Event
+    from events.models import Event, Registration
     from extensions import db
     from timeutil import utcnow
 
     app, base, data = door
     ev, urls = data["event_id"], data["urls"]
     siti = data["ids"]["Siti Aminah"]
-    clip = write_y4m(tmp_path / "siti.y4m", [None] * 5 + [urls["Siti Aminah"]] + [None] * 6)
+    clip = _clip_after_loading(tmp_path, urls["Siti Aminah"])
     guards = {"requests": [], "errors": []}
     with sync_api.sync_playwright() as p:
         browser = _browser(p, chromium_path, clip)
         context, page = _page(browser, base, guards)
         _open_scanner(page, data, "Pintu utara")
-        entries = page.evaluate(READ_ENTRIES)
+        entries = page.evaluate(READ_STORE, ENTRIES)
         assert len(entries) == 4 and all(set(e) == ENTRY_KEYS for e in entries)
         assert "Fajar Nugroho" not in {e["n"] for e in entries}
         context.set_offline(True)
@@ -197,17 +196,24 @@ def test_offline_answers_from_the_door_list_then_one_sync(chromium_path, door, t
         assert valid["result"] == "offline_valid"
 
         # Only the two green ones wait for the server; nothing reached it yet.
-        queued = page.evaluate(QUEUED)
+        queued = page.evaluate(READ_STORE, QUEUE)
         assert [(q["label"], q["offline"]) for q in queued] == [("Siti Aminah", "valid"),
                                                                  ("Budi Santoso", "valid")]
         assert _checkins(app, ev) == 0
+        with app.app_context():  # meanwhile the desk cancels Budi: the server refuses his scan
+            db.session.get(Registration, data["ids"]["Budi Santoso"]).status = "cancelled"
+            db.session.commit()
+            db.session.remove()
         context.set_offline(False)
         _poll(page, lambda: _state(page, "queueLength") == 0 and _state(page, "synced") == 2,
               timeout=30, what="the queue drained")
         sync_api.expect(page.locator("#sync-list")).to_contain_text("Siti Aminah")
-        sync_api.expect(page.locator("#sync-list")).to_contain_text("Budi Santoso")
-        assert _state(page, "conflicts") == []
-        assert _checkins(app, ev) == 2 and _checkins(app, ev, siti) == 1
+        refused = page.locator("#sync-list .sync-item--conflict")
+        sync_api.expect(refused).to_have_count(1)
+        sync_api.expect(refused).to_contain_text("Budi Santoso")
+        sync_api.expect(refused).to_contain_text("Konflik: diterima offline di perangkat ini, tetapi server menolak")
+        assert [(c["name"], c["kind"]) for c in _state(page, "conflicts")] == [("Budi Santoso", "refused")]
+        assert _checkins(app, ev) == 1 and _checkins(app, ev, siti) == 1
         assert _scan_records(app, ev) == {q["scan_id"] for q in queued}  # no extra rows
 
         # The window closes: the next refresh deletes the names; an offline scan is refused.
@@ -218,7 +224,7 @@ def test_offline_answers_from_the_door_list_then_one_sync(chromium_path, door, t
             db.session.commit()
             db.session.remove()
         _poll(page, lambda: (_state(page, "doorList") or {}).get("closed"), what="the list deleted")
-        assert page.evaluate(READ_ENTRIES) == []
+        assert page.evaluate(READ_STORE, ENTRIES) == []
         context.set_offline(True)
         late = _type_code(page, urls["Budi Santoso"])
         assert late["result"] == "outside_window" and late["offline"]
@@ -233,7 +239,7 @@ def test_two_phones_admit_the_same_ticket_offline_and_the_conflict_is_listed(chr
     app, base, data = door
     ev = data["event_id"]
     siti, url = data["ids"]["Siti Aminah"], data["urls"]["Siti Aminah"]
-    clip = write_y4m(tmp_path / "siti.y4m", [None] * 5 + [url] + [None] * 6)
+    clip = _clip_after_loading(tmp_path, url)
     guards = {"requests": [], "errors": []}
     with sync_api.sync_playwright() as p:
         browser = _browser(p, chromium_path, clip)
@@ -292,8 +298,49 @@ def test_logout_deletes_the_door_list_and_keeps_unsynced_scans(chromium_path, do
         page.wait_for_url("**/masuk")
         sync_api.expect(page.locator(".flash")).to_contain_text("Anda sudah keluar")
         _poll(page, lambda: DOORLIST_DB not in page.evaluate(DATABASES), what="the door list deleted")
-        assert [q["label"] for q in page.evaluate(QUEUED)] == ["Siti Aminah"]
+        assert [q["label"] for q in page.evaluate(READ_STORE, QUEUE)] == ["Siti Aminah"]
         assert _checkins(app, data["event_id"]) == 0
+        context.close()
+        browser.close()
+    _assert_local(guards)
+
+
+def test_keluar_offline_needs_a_check_in_and_is_queued(chromium_path, door, tmp_path):
+    """Keluar mode (mode.js) offline: not yet in is red and not queued; in, then out, both sync."""
+    from events.checkin_models import CheckIn, CheckInMovement
+    from events.models import Event
+    from extensions import db
+
+    app, base, data = door
+    ev, url = data["event_id"], data["urls"]["Siti Aminah"]
+    with app.app_context():
+        db.session.get(Event, ev).checkout_enabled = True
+        db.session.commit()
+        db.session.remove()
+    guards = {"requests": [], "errors": []}
+    with sync_api.sync_playwright() as p:
+        browser = _browser(p, chromium_path, write_y4m(tmp_path / "blank.y4m", [None] * 3))
+        context, page = _page(browser, base, guards)
+        _open_scanner(page, data, "Pintu utara")
+        context.set_offline(True)
+        page.locator("#scan-mode button[data-mode=out]").click()
+        assert _type_code(page, url)["result"] == "offline_not_in"
+        page.locator("#scan-mode button[data-mode=in]").click()
+        assert _type_code(page, url)["result"] == "offline_valid"
+        page.locator("#scan-mode button[data-mode=out]").click()
+        out = _type_code(page, url)
+        assert out["result"] == "offline_out" and out["attendee"]["name"] == "Siti Aminah"
+        queued = [(q["direction"], q["offline"]) for q in page.evaluate(READ_STORE, QUEUE)]
+        assert queued == [("in", "valid"), ("out", "out")]
+        context.set_offline(False)
+        _poll(page, lambda: _state(page, "synced") == 2, timeout=30, what="in and out synced")
+        assert [r["result"] for r in _state(page, "syncResults")] == ["checked_in", "checked_out"]
+        assert _state(page, "conflicts") == []
+        with app.app_context():
+            moves = list(db.session.scalars(select(CheckInMovement.direction).join(
+                CheckIn, CheckIn.id == CheckInMovement.checkin_id).where(CheckIn.event_id == ev)))
+            db.session.remove()
+        assert _checkins(app, ev) == 1 and moves == ["out"]
         context.close()
         browser.close()
     _assert_local(guards)

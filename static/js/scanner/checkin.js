@@ -106,7 +106,7 @@ export function createCheckin({
           message: `${name ? `${name}: d` : 'D'}i luar jendela waktu check-in. Tidak disimpan.`,
         });
       default:
-        r.message = 'Kode tidak dikenal: tiket acara lain atau kode palsu. Tidak disimpan.';
+        r.message = 'Tidak ada di daftar acara ini: tiket acara lain atau kode palsu. Tidak disimpan.';
         return r;
     }
   }
