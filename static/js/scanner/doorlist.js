@@ -199,6 +199,11 @@ export function createDoorList({ cfg, state, api, onChange = () => {} }) {
       const r = await api(`/events/${encodeURIComponent(e)}/door-list${since}`);
       const data = r.data;
       if (!r.ok) return; // network: try again next round
+      if (r.status === 400 && meta && meta.cursor) {
+        // A cursor the server no longer reads (e.g. after an update): the full list next round.
+        await done(conn.transaction('lists', 'readwrite').objectStore('lists').put({ ...meta, cursor: null }));
+        return;
+      }
       if (r.status !== 200 || !data || !Array.isArray(data.items) || !Array.isArray(data.fields)
           || data.hash !== HASH || String(data.event_id) !== e) {
         pausedUntil = Date.now() + RETRY_AFTER_REFUSAL_MS;
