@@ -93,6 +93,7 @@ def test_a_refused_guest_answer_saves_nothing_and_takes_no_seat(app, client, ask
     name = f[next(iter(change))]
     assert f'<p class="error field-error" id="{name}-err">{message}' in page
     assert 'value="Ibu Siti Rohmah"' in page  # the rest of the form is kept
+    assert '<details class="companions">' in page  # no companion typed: the section stays closed
     with app.app_context():
         assert state(event.id) == (0, 0, 0)
 
@@ -140,6 +141,7 @@ def test_a_refused_relawan_answer_shows_the_form_again_and_saves_nothing(app, as
     page = html.unescape(resp.get_data(as_text=True))
     assert "Ukuran kaos: wajib diisi." in page and "Pendaftaran Anda belum tersimpan." in page
     assert 'value="Anak alergi kacang"' in page and 'value="Adik Rafi"' in page
+    assert '<details class="companions" open>' in page  # a typed companion keeps it open
     with app.app_context():
         assert state(event.id) == (0, 0, 0)
     resp = client.post(f"/kegiatan/{event.id}/daftar", data={**data, f["size"]: "L"})
