@@ -2,6 +2,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from events import bp
 from events.forms import ActionForm, CancelEventForm, EventForm
@@ -144,8 +145,11 @@ def registrations(event_id: int):
     status = request.args.get("status", "")
     source = request.args.get("sumber", "")
     q = (request.args.get("q") or "").strip()
+    # The page reads each row's check-in, relawan and account (phone): loaded per page, not per row.
     query = (select(Registration).outerjoin(Relawan, Registration.relawan_id == Relawan.id)
-             .where(Registration.event_id == event.id))
+             .where(Registration.event_id == event.id)
+             .options(selectinload(Registration.check_in),
+                      selectinload(Registration.relawan).selectinload(Relawan.user)))
     if status in {s.value for s in RegistrationStatus}:
         query = query.where(Registration.status == status)
     if source in LABELS["registration_source"]:
