@@ -225,6 +225,7 @@ class Registration(db.Model):
         UniqueConstraint("event_id", "relawan_id"),
         UniqueConstraint("event_id", "guest_phone"),
         Index("ix_registration_event_status", "event_id", "status"),
+        Index("ix_registration_event_changed", "event_id", "changed_at"),  # door-list deltas
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

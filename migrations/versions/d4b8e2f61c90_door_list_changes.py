@@ -1,6 +1,6 @@
 """door list for offline scanners (issue 13.2): registration.changed_at (stamped on every insert
 and update; existing rows take their created_at) and registration.replaced_token_hash (the door
-hash of the ticket token a re-registration replaced)
+hash of the ticket token a re-registration replaced); index (event_id, changed_at) for the deltas
 
 Revision ID: d4b8e2f61c90
 Revises: afd30bb4c1e2
@@ -24,9 +24,12 @@ def upgrade():
     op.execute(sa.text("UPDATE registration SET changed_at = created_at"))
     with op.batch_alter_table('registration', schema=None) as batch_op:
         batch_op.alter_column('changed_at', existing_type=sa.DateTime(), nullable=False)
+        batch_op.create_index('ix_registration_event_changed', ['event_id', 'changed_at'],
+                              unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('registration', schema=None) as batch_op:
+        batch_op.drop_index('ix_registration_event_changed')
         batch_op.drop_column('replaced_token_hash')
         batch_op.drop_column('changed_at')
