@@ -87,8 +87,10 @@ def request_reset(identifier: str) -> PasswordReset | None:
     else:
         link = current_app.config["BASE_URL"] + url_for("auth.reset_with_link", token=secret)
         template, context = "password_reset_link", {"link": link, "minutes": minutes}
+    # Both templates are secret (messaging/texts.py): the outbox erases the code or link once
+    # the message is sent or given up, and does not send it after the reset itself expired.
     enqueue(Recipient(name=user.name, phone=user.phone, email=user.email), template, context,
-            cause=reset, channel=channel)
+            cause=reset, channel=channel, expires_at=reset.expires_at)
     audit.record("password_reset_requested", user, details={"channel": channel})
     return reset
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from helpers import labels
+from messaging import texts
 from timeutil import utcnow
 
 
@@ -53,6 +54,8 @@ class Message(db.Model):
     status: Mapped[str] = mapped_column(String(12), default=MessageStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Not sent after this moment (a reset code's own expiry): the worker fails it instead.
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(80))
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -75,6 +78,11 @@ class Message(db.Model):
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def is_secret(self) -> bool:
+        """Its text carries a one-time secret: never shown, erased once final, never resent."""
+        return texts.is_secret(self.template)
 
     @property
     def channel_label(self) -> str:

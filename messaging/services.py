@@ -30,6 +30,23 @@ class NotResendable(DomainError):
     default = "Pesan ini masih dalam antrean; tidak perlu dikirim ulang."
 
 
+class SecretNotResendable(DomainError):
+    code = "secret_not_resendable"
+    kind = "conflict"
+    default = ("Pesan ini berisi kode atau tautan rahasia untuk memulihkan kata sandi dan tidak "
+               "dapat dikirim ulang: isinya dihapus setelah terkirim dan kodenya cepat "
+               "kedaluwarsa. Minta pemilik akun meminta kode baru lewat halaman Lupa kata sandi.")
+
+
+# What is left of a secret message's text once it is final (sent, failed, expired, unsendable).
+ERASED_TEXT = {"subject": None, "body": "", "wa_template": None}
+
+
+def erasure(secret: bool) -> dict:
+    """The column values that erase a final message's text when it is secret (else none)."""
+    return dict(ERASED_TEXT) if secret else {}
+
+
 def missing_settings(channel: str) -> list[str]:
     """The settings `channel` still needs in this app (empty: it can send)."""
     return channels.get(channel).missing(current_app.config)
@@ -71,13 +88,14 @@ def _initial_state(channel: str) -> dict:
 def enqueue(recipient: Recipient, template: str, context: dict, *, cause="system", by=None,
             attachment: str | None = None, channel: str | None = None,
             broadcast_id: int | None = None, opt_out_token: str | None = None,
-            flush: bool = True) -> Message | None:
+            expires_at: datetime | None = None, flush: bool = True) -> Message | None:
     """Write one message to the outbox in the caller's transaction (add/flush, no commit).
 
     `cause` is the object that caused it (a Registration, ...) or a word ("system"); `by` the
     user who acted. `attachment` names what the worker renders at send time ("ticket_qr:<token>").
     A broadcast's messages carry its `broadcast_id` and their opt-out link's `opt_out_token`;
     a caller writing thousands of messages passes flush=False and flushes once (one batch).
+    A message not sent by `expires_at` is not sent at all (the worker fails it).
     Returns None when the person has no phone number or email on file. Templates see the chosen
     `channel`; attachments travel by email only (a WhatsApp text carries the link instead)."""
     route = preferred_channel(recipient)
@@ -91,13 +109,16 @@ def enqueue(recipient: Recipient, template: str, context: dict, *, cause="system
            **context}
     rendered = texts.render(template, ctx, wa_templates=(
         chosen == Channel.WHATSAPP and bool(current_app.config.get("WHATSAPP_TEMPLATES"))))
-    message = Message(channel=chosen, recipient=address, template=template,
-                      subject=rendered.subject if chosen == Channel.EMAIL else None,
-                      body=rendered.body, wa_template=rendered.wa_template,
+    text = {"subject": rendered.subject if chosen == Channel.EMAIL else None,
+            "body": rendered.body, "wa_template": rendered.wa_template}
+    state = _initial_state(chosen)
+    if state["status"] == MessageStatus.UNSENDABLE:  # final already: a secret is not kept
+        text |= erasure(texts.is_secret(template))
+    message = Message(channel=chosen, recipient=address, template=template, **text,
                       attachment=attachment if chosen == Channel.EMAIL else None,
-                      attempts=0, next_attempt_at=utcnow(), broadcast_id=broadcast_id,
-                      opt_out_token=opt_out_token, **_cause_fields(cause, by),
-                      **_initial_state(chosen))
+                      attempts=0, next_attempt_at=utcnow(), expires_at=expires_at,
+                      broadcast_id=broadcast_id, opt_out_token=opt_out_token,
+                      **_cause_fields(cause, by), **state)
     db.session.add(message)
     if flush:
         db.session.flush()
@@ -106,7 +127,10 @@ def enqueue(recipient: Recipient, template: str, context: dict, *, cause="system
 
 def resend(message: Message, by) -> Message:
     """A new outbox row with the same recipient and text (the original keeps its history).
-    A message still queued or being sent is not resent."""
+    A message still queued or being sent is not resent, nor is a secret one (its text is gone
+    once sent, and its code or link is of no use later anyway)."""
+    if message.is_secret:
+        raise SecretNotResendable()
     if message.status in (MessageStatus.QUEUED, MessageStatus.SENDING):
         raise NotResendable()
     copy = Message(channel=message.channel, recipient=message.recipient, template=message.template,

@@ -4,6 +4,10 @@ Each MessageTemplate has an email subject, a body (used by email and by WhatsApp
 for WhatsApp template messages (needed by the Cloud API for a first, business-initiated message),
 the name of the approved template and the expressions of its body parameters, in order. The admin
 page /admin/pesan/templat lists them read-only.
+
+A `secret` template carries a one-time secret (a password-reset code or link): the outbox page
+never shows its text, the worker erases the text as soon as the message is final (sent, failed,
+expired or unsendable) and it is never resent (messaging/services.py, messaging/worker.py).
 """
 from __future__ import annotations
 
@@ -38,6 +42,7 @@ class MessageTemplate:
     wa_name: str | None = None
     wa_params: tuple[str, ...] = ()
     wa_language: str = "id"
+    secret: bool = False
 
 
 TEMPLATES: dict[str, MessageTemplate] = {t.name: t for t in (
@@ -113,7 +118,7 @@ TEMPLATES: dict[str, MessageTemplate] = {t.name: t for t in (
               "Berlaku {{ minutes }} menit dan hanya sekali pakai. Jangan berikan kode ini kepada "
               "siapa pun, termasuk petugas.\nBila Anda tidak meminta kode ini, abaikan pesan ini.\n\n"
               "{{ org_unit }}"),
-        wa_name="kode_pemulihan_sandi", wa_params=("{{ code }}",)),
+        wa_name="kode_pemulihan_sandi", wa_params=("{{ code }}",), secret=True),
     MessageTemplate(
         name="password_reset_link", label="Tautan lupa kata sandi (email)",
         subject="Atur ulang kata sandi {{ org_unit }}",
@@ -121,7 +126,8 @@ TEMPLATES: dict[str, MessageTemplate] = {t.name: t for t in (
               "Buka tautan berikut untuk memilih kata sandi baru:\n{{ link }}\n\n"
               "Tautan berlaku {{ minutes }} menit dan hanya sekali pakai.\n"
               "Bila Anda tidak memintanya, abaikan email ini; kata sandi Anda tidak berubah.\n\n"
-              "{{ org_unit }}")),
+              "{{ org_unit }}"),
+        secret=True),
     MessageTemplate(
         name="refresher_due", label="Pengingat pelatihan penyegaran",
         subject="Pelatihan penyegaran: {{ program_title }}",
@@ -167,6 +173,12 @@ def template(name: str) -> MessageTemplate:
         return TEMPLATES[name]
     except KeyError:
         raise UnknownTemplate(f"Templat pesan '{name}' tidak dikenal.") from None
+
+
+def is_secret(name: str) -> bool:
+    """Whether messages of template `name` carry a one-time secret (False for unknown names)."""
+    tpl = TEMPLATES.get(name)
+    return tpl is not None and tpl.secret
 
 
 def render(name: str, context: dict, *, wa_templates: bool = False) -> Rendered:

@@ -16,6 +16,10 @@ After sending, the outcome is written only if this worker still holds the claim 
 claimed_by me). A message is sent twice only if a worker dies after the provider accepted it
 and before that write, or a send outlasts the lease (OUTBOX_LEASE_SECONDS, far above the
 channels' timeouts): at-least-once there, as no provider here takes an idempotency key.
+
+A secret message (a reset code or link, messaging/texts.py) loses its text in the same write
+that makes it final: sent, failed for good, or expired (past `expires_at`, it is not sent, and
+it is not retried past it either).
 """
 from __future__ import annotations
 
@@ -30,13 +34,14 @@ from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
 from extensions import db
-from messaging import attachments, channels
+from messaging import attachments, channels, services
 from messaging.channels import Outgoing, SendError
 from messaging.models import Message, MessageStatus
 from timeutil import utcnow
 
 log = logging.getLogger(__name__)
 BATCH = 20
+EXPIRED = "Tidak dikirim: batas waktunya sudah lewat sebelum pesan dapat dikirim."
 
 
 def worker_id() -> str:
@@ -83,7 +88,7 @@ def load(ids: list[int]) -> list[Outgoing]:
     rows = db.session.scalars(select(Message).where(Message.id.in_(ids)).order_by(Message.id)).all()
     out = [Outgoing(id=m.id, channel=m.channel, recipient=m.recipient, subject=m.subject,
                     body=m.body, wa_template=m.wa_template, attachment_ref=m.attachment,
-                    attempts=m.attempts)
+                    attempts=m.attempts, secret=m.is_secret, expires_at=m.expires_at)
            for m in rows]
     db.session.rollback()
     return out
@@ -117,24 +122,31 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def deliver(outgoing: Outgoing, me: str, result: Pass) -> None:
-    """Send one claimed message and record sent, a retry with backoff, or failed with the reason."""
-    message_id, attempts = outgoing.id, outgoing.attempts
+    """Send one claimed message and record sent, a retry with backoff, or failed with the reason;
+    one past its `expires_at` is failed unsent. A secret message's text goes when it is final."""
+    message_id, attempts, expires_at = outgoing.id, outgoing.attempts, outgoing.expires_at
+    erased = services.erasure(outgoing.secret)
+    if expires_at is not None and utcnow() >= expires_at:
+        if _finish(message_id, me, status=MessageStatus.FAILED, last_error=EXPIRED, **erased):
+            result.failed.append(message_id)
+        return
     try:
         provider_id = send_one(outgoing)
     except SendError as exc:
-        final = exc.permanent or attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
+        retry_at = utcnow() + retry_delay(attempts)
+        final = (exc.permanent or attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
+                 or (expires_at is not None and retry_at >= expires_at))
         values = {"last_error": exc.reason[:2000]}
         if final:
-            values["status"] = MessageStatus.FAILED
+            values |= {"status": MessageStatus.FAILED, **erased}
         else:
-            values |= {"status": MessageStatus.QUEUED,
-                       "next_attempt_at": utcnow() + retry_delay(attempts)}
+            values |= {"status": MessageStatus.QUEUED, "next_attempt_at": retry_at}
         if _finish(message_id, me, **values):
             (result.failed if final else result.retried).append(message_id)
         log.warning("Message %s via %s: %s", message_id, outgoing.channel, exc.reason)
         return
     if _finish(message_id, me, status=MessageStatus.SENT, provider_id=provider_id,
-               sent_at=utcnow(), last_error=None):
+               sent_at=utcnow(), last_error=None, **erased):
         result.sent.append(message_id)
 
 

@@ -3,6 +3,7 @@ raises SendError with the provider's reason, and `missing(config)` naming unset 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 
@@ -26,6 +27,8 @@ class Outgoing:
     wa_template: dict | None = None
     attachment_ref: str | None = None  # what attachments are rendered from (messaging/attachments.py)
     attempts: int = 1                  # this attempt's number
+    secret: bool = False               # its text is erased once final (messaging/texts.py)
+    expires_at: datetime | None = None  # not sent after this moment
 
 
 class SendError(Exception):
