@@ -5,9 +5,10 @@ Kept true by tests/events/test_api_openapi.py, which runs schemathesis against t
 from __future__ import annotations
 
 from events.api.auth import MAX_JSON_BYTES, MAX_JSON_DEPTH
-from events.api.checkin import MAX_DEVICE_LENGTH, MAX_QUERY_LENGTH, MAX_REASON_LENGTH, STATUS_OF_RESULT
+from events.api.checkin import MAX_DEVICE_LENGTH, MAX_QUERY_LENGTH, STATUS_OF_RESULT
 from events.checkin.codes import MAX_CODE_LENGTH
 from events.checkin.doorlist import DELTA_OVERLAP, FIELDS, HASH_NAME, MAX_CURSOR_LENGTH
+from events.checkin.force import MAX_REASON_LENGTH
 from events.openapi_group import ATTENDEE_GROUP, GROUP_PATHS, GROUP_SCHEMAS
 
 RESULTS = list(STATUS_OF_RESULT)

@@ -128,6 +128,8 @@ EXPECTATIONS: dict[str, dict] = {
     "events.door_desk": SCANNERS,
     "events.door_check_in": SCANNERS_WRITE,
     "events.door_undo": STAFF_WRITE,
+    # a check-in outside the window with a reason: panitia and admin, not door staff (relawan B)
+    "events.door_force_check_in": STAFF_WRITE,
     # Self check-in (issue 13.4): the projector is for panitia and admin; the page its QR opens is
     # for anyone logged in (the code decides; the world's `code` is not a rotating code: 400).
     "events.projector": STAFF,

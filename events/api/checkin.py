@@ -9,6 +9,7 @@ from events.api import bp
 from events.api.auth import MAX_ID, api_login_required, error, json_body
 from events.checkin.access import can_undo, scannable_event, scannable_events
 from events.checkin.codes import MAX_CODE_LENGTH
+from events.checkin.force import force_reason
 from events.checkin.movements import DIRECTIONS, IN, OUT
 from events.checkin.queries import search, search_item, stats
 from events.checkin.service import METHODS, record_scan, undo
@@ -19,7 +20,6 @@ from timeutil import parse_iso_utc, to_wib
 
 MAX_DEVICE_LENGTH = 80
 MAX_QUERY_LENGTH = 100
-MAX_REASON_LENGTH = 300
 # The HTTP status of each scan result: the one mapping from the service's outcome to the web.
 STATUS_OF_RESULT = {"checked_in": 201, "already_checked_in": 200, "invalid_code": 404,
                     "not_registered": 409, "wrong_event": 409, "cancelled": 409,
@@ -129,16 +129,13 @@ def _ticket(body: dict) -> tuple[str | None, int | None]:
 
 
 def _force_reason(body: dict) -> str | None:
-    """The reason of a check-in forced outside the window (`force: true`), else None."""
+    """The reason of a check-in forced outside the window (`force: true`), else None; the
+    reason's rule is force.force_reason (also checked when `force` is not set)."""
     force = body.get("force")
     if force is not None and not isinstance(force, bool):
         raise BadBody("Kolom 'force' harus true atau false.")
-    reason = optional_str(body, "reason", MAX_REASON_LENGTH, "Kolom 'reason'")
-    if not force:
-        return None
-    if reason is None:
-        raise BadBody("Check-in di luar jendela waktu wajib disertai alasan (kolom 'reason').")
-    return reason
+    reason = force_reason(body.get("reason"), field="reason", required=bool(force))
+    return reason if force else None
 
 
 @bp.post("/events/<int:event_id>/checkins")

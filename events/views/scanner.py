@@ -8,8 +8,9 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from events import bp
-from events.api.checkin import MAX_REASON_LENGTH, STATUS_OF_RESULT
+from events.api.checkin import STATUS_OF_RESULT
 from events.checkin.access import can_force, can_scan, can_undo, has_any_grant, scannable_events
+from events.checkin.force import MAX_REASON_LENGTH, BadForceReason, force_reason
 from events.checkin.group import check_in_members
 from events.checkin.service import new_scan_id, record_scan
 from events.models import Event, Registration
@@ -69,7 +70,12 @@ def ticket_check_in(token: str):
         abort(404)
     event = scannable_event_or_403(reg.event_id)
     force = request.form.get("force") == "1"
-    reason = BAD_CHARS.sub("", request.form.get("reason") or "").strip()[:MAX_REASON_LENGTH] or None
+    reason, reason_error = None, None
+    if force:
+        try:
+            reason = force_reason(request.form.get("reason"))
+        except BadForceReason as exc:  # no force: the page answers outside_window again
+            reason_error = exc.message
     outcome = record_scan(event, token, by_user=current_user, scan_id=new_scan_id(),
                           device=BAD_CHARS.sub("", request.form.get("device") or "")[:80] or None,
                           method="manual", force_reason=reason if force else None)
@@ -77,7 +83,7 @@ def ticket_check_in(token: str):
     status = STATUS_OF_RESULT[outcome.result]  # a page: 200 for a new check-in too
     return render_template("events/scanner_result.html", outcome=outcome, event=event,
                            token=token, css=RESULT_CLASS.get(outcome.result, "error"),
-                           can_force=can_force(current_user), reason_missing=force and not reason,
+                           can_force=can_force(current_user), reason_error=reason_error,
                            max_reason=MAX_REASON_LENGTH), \
         200 if status == 201 else status
 
