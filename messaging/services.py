@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import String, cast, select
+from sqlalchemy import String, cast, select, update
 
 from extensions import db
 from helpers.errors import DomainError
@@ -45,6 +45,27 @@ ERASED_TEXT = {"subject": None, "body": "", "wa_template": None}
 def erasure(secret: bool) -> dict:
     """The column values that erase a final message's text when it is secret (else none)."""
     return dict(ERASED_TEXT) if secret else {}
+
+
+FORGOTTEN_RECIPIENT = "(dihapus)"
+FORGOTTEN_REASON = "Tidak dikirim: data penerima dihapus (anonimisasi)."
+
+
+def forget_recipient(addresses) -> int:
+    """Anonymisation: the outbox forgets a person's phone numbers and emails. Their messages keep
+    channel, template, status and times (what was sent, counted) but lose the address and the
+    text (which names them); those still waiting are failed unsent. Returns how many rows."""
+    wanted = {a.strip() for a in addresses if a} | {a.strip().lower() for a in addresses if a}
+    if not wanted:
+        return 0
+    mine = Message.recipient.in_(wanted)
+    db.session.execute(update(Message).where(mine, Message.status.in_(
+        (MessageStatus.QUEUED, MessageStatus.SENDING))).values(
+        status=MessageStatus.FAILED, last_error=FORGOTTEN_REASON, claimed_at=None, claimed_by=None)
+        .execution_options(synchronize_session=False))
+    return db.session.execute(update(Message).where(mine).values(
+        recipient=FORGOTTEN_RECIPIENT, attachment=None, **ERASED_TEXT)
+        .execution_options(synchronize_session=False)).rowcount
 
 
 def missing_settings(channel: str) -> list[str]:

@@ -15,6 +15,7 @@ import audit
 from auth.models import User
 from extensions import db
 from messaging import optouts
+from messaging import services as outbox
 from relawan.consent import consent_text
 from relawan.models import Relawan
 from relawan.services import RelawanError, label
@@ -138,6 +139,7 @@ def anonymise(relawan: Relawan, by_user: User) -> None:
     user = relawan.user
     if user is not None:
         optouts.forget([user.phone, user.email])
+        outbox.forget_recipient([user.phone, user.email])
         user.name, user.email, user.phone, user.active = name, None, None, False
         user.set_password(secrets.token_urlsafe(32))
     from events.services import answer_privacy, companions

@@ -270,3 +270,28 @@ def test_opt_out_is_in_the_persons_export_and_erased_when_anonymised(ctx, make_r
     data_rights.anonymise(relawan, make_user(Role.ADMIN))
     db.session.commit()
     assert list(db.session.scalars(select(BroadcastOptOut.address))) == ["lain@contoh.id"]
+
+
+def test_anonymisation_erases_the_persons_outbox_rows_and_stops_those_waiting(ctx, make_relawan, make_user,
+                                                                              cloud_api):
+    """UU PDP: after the anonymisation the outbox holds neither their address nor their name."""
+    rel = make_relawan(status="aktif", full_name="Siti Rohmah Anonim")
+    user = db.session.get(User, rel.user_id)
+    phone = user.phone
+    me = services.Recipient(name="Siti Rohmah Anonim", phone=phone)
+    sent = services.enqueue(me, "test", {}, cause="system")
+    sent.status, sent.sent_at = "sent", utcnow()
+    waiting = services.enqueue(me, "test", {}, cause="system")
+    other = services.enqueue(services.Recipient(name="Ujang", phone="+6281311112222"), "test", {}, cause="system")
+    db.session.commit()
+    data_rights.anonymise(db.session.get(Relawan, rel.id), make_user(Role.ADMIN))
+    db.session.commit()
+    db.session.expire_all()
+    for m in (db.session.get(Message, sent.id), db.session.get(Message, waiting.id)):
+        columns = " ".join(str(getattr(m, c.key)) for c in Message.__table__.columns)
+        assert phone not in columns and "Siti Rohmah" not in columns
+        assert m.recipient == "(dihapus)" and m.body == ""
+    assert db.session.get(Message, sent.id).status == "sent"
+    assert db.session.get(Message, waiting.id).status == "failed"
+    kept = db.session.get(Message, other.id)
+    assert kept.recipient == "+6281311112222" and kept.status == "queued" and kept.body
