@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app app
 export FLASK_APP := app
 
-.PHONY: run test serve setup demo bench-checkin bench-reports bench-crash bench-pageweight clean
+.PHONY: run test serve setup demo bench-checkin bench-reports bench-crash bench-pageweight bench-doorlist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,9 @@ bench-crash: $(VENV)/.dev-installed
 
 bench-pageweight: $(VENV)/.dev-installed
 	$(BIN)/python bench/pageweight.py $(BENCH_ARGS)
+
+bench-doorlist: $(VENV)/.dev-installed
+	$(BIN)/python bench/doorlist.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
