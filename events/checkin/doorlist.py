@@ -19,6 +19,8 @@ DELTA_OVERLAP), where a change is any of
 - an undone check-in: its CheckIn row is deleted, so service.undo calls `touch`, which stamps
   the registration;
 - Relawan.updated_at (also onupdate): a relawan's name, organisation or card (anonymisation).
+A cursor of another version or event, older than CURSOR_MAX_AGE or from the future gets the full
+list (`full: true`); a `since` that is no cursor at all is refused (BadCursor, 400).
 
 Why an overlap and not "changed after the last read": a stamp is taken when a row is written,
 but the change is visible only when its transaction commits, a little later. A read between the
@@ -63,7 +65,7 @@ DELTA_OVERLAP = timedelta(minutes=2)
 CURSOR_MAX_AGE = timedelta(hours=24)
 MAX_CURSOR_LENGTH = 64
 _CURSOR_VERSION = "1"
-_CURSOR = re.compile(r"1\.([0-9]{1,10})\.([0-9]{1,17})")
+_CURSOR = re.compile(r"([0-9]{1,3})\.([0-9]{1,10})\.([0-9]{1,17})")
 _EPOCH = datetime(1970, 1, 1)
 
 
@@ -95,8 +97,8 @@ def make_cursor(event_id: int, read_at: datetime) -> str:
 
 def parse_cursor(text: str | None, event_id: int, now: datetime) -> datetime | None:
     """The read time a `since` stands for, or None when the list goes out in full (no cursor,
-    another event's, older than CURSOR_MAX_AGE or from the future). Raises BadCursor with an
-    Indonesian message when `text` is not a cursor at all."""
+    another version's or event's, older than CURSOR_MAX_AGE or from the future). Raises
+    BadCursor with an Indonesian message when `text` is not a cursor at all."""
     if not text:
         return None
     if len(text) > MAX_CURSOR_LENGTH:
@@ -107,9 +109,9 @@ def parse_cursor(text: str | None, event_id: int, now: datetime) -> datetime | N
     if match is None:
         raise BadCursor("Parameter 'since' bukan penanda daftar pintu yang valid. Muat ulang "
                         "daftar tanpa 'since'.")
-    if int(match[1]) != event_id:
+    if match[1] != _CURSOR_VERSION or int(match[2]) != event_id:
         return None
-    read_at = _EPOCH + timedelta(microseconds=int(match[2]))
+    read_at = _EPOCH + timedelta(microseconds=int(match[3]))
     if not now - CURSOR_MAX_AGE <= read_at <= now + DELTA_OVERLAP:
         return None
     return read_at
