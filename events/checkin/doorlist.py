@@ -145,10 +145,11 @@ def _item(row) -> list:
     attendee = attendee_from_row(row)
     return [token_hash(row.token), token_hash(row.card_token) if row.card_token else None,
             attendee["name"], attendee["instansi"], row.status,
-            to_wib(row.ci_scanned_at).isoformat(timespec="seconds") if row.ci_scanned_at else None]
+            _iso(row.ci_scanned_at) if row.ci_scanned_at else None]
 
 
 def _iso(at: datetime) -> str:
+    """WIB, ISO 8601 to the second, as the scan API writes times."""
     return to_wib(at).isoformat(timespec="seconds")
 
 
