@@ -81,10 +81,12 @@ _TOUCH = (update(ApiToken).where(ApiToken.id == bindparam("token_id"),
           .values(last_used_at=bindparam("now")))
 
 
-def lookup_token(plain: str) -> TokenUser | None:
+def lookup_token(plain: str, *, stamp: bool = True) -> TokenUser | None:
     """The active user behind an unrevoked token, or None. Runs on every scan: one indexed
     read (api_token.token_hash is unique) in Core, and a last-used stamp at most every
-    LAST_USED_RESOLUTION, written with the request's unit of work."""
+    LAST_USED_RESOLUTION, written with the request's unit of work. `stamp=False` for reads
+    (the door list and the counter poll every few seconds): a GET writes nothing, and its unit
+    of work is never committed, so a stamp there would only take SQLite's write lock."""
     if not plain or len(plain) > 200:
         return None
     conn = db.session.connection()
@@ -92,7 +94,7 @@ def lookup_token(plain: str) -> TokenUser | None:
     if row is None:
         return None
     now = utcnow()
-    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+    if stamp and (row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION):
         conn.execute(_TOUCH, {"token_id": row.id, "cutoff": now - LAST_USED_RESOLUTION, "now": now})
     return TokenUser(id=row.user_id, name=row.name, role=row.role)
 

@@ -12,6 +12,7 @@ from auth.tokens import lookup_token
 from helpers.errors import DomainError
 
 ENVELOPE_NULLS = {"attendee": None, "first_check_in": None}
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})  # reads: no last-used stamp (auth/tokens.py)
 MAX_ID = 2**31 - 1  # INTEGER columns; larger path ids cannot exist (and overflow SQLite)
 # A scan body is ~200 bytes and 2 levels deep: anything far bigger or deeper is not a client of ours
 # (and 100,000 nested "[" would exhaust the parser's recursion).
@@ -99,7 +100,8 @@ def api_login_required(view):
         header = request.headers.get("Authorization")
         if header is not None:
             scheme, _, token = header.partition(" ")
-            user = lookup_token(token.strip()) if scheme.lower() == "bearer" else None
+            user = (lookup_token(token.strip(), stamp=request.method not in SAFE_METHODS)
+                    if scheme.lower() == "bearer" else None)
             if user is None:
                 return error(401, "unauthorized",
                              "Token API tidak valid, sudah dicabut, atau akunnya nonaktif.")

@@ -8,6 +8,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from auth.models import ApiToken
@@ -175,3 +176,31 @@ def test_lost_race_rolls_back_and_answers_already_checked_in(app, door, monkeypa
         assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 1
         assert db.session.scalar(select(ScanRecord.result).where(ScanRecord.scan_id == scan_id)) \
             == "already_checked_in"
+
+
+def test_a_bearer_get_writes_no_last_used_stamp_and_a_scan_does(app, door, make_user):
+    """The door list and the counter poll with GET every few seconds: reads send no UPDATE (on
+    SQLite one would take the write lock, and the GET's unit of work is never committed)."""
+    helper = make_user("panitia", name="Pintu 2")
+    plain = make_token(app, helper, name="HP pintu 2")
+    writes: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE")):
+            writes.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", note)
+    try:
+        client = app.test_client()
+        for path in ("stats", "door-list"):
+            assert client.get(f"/api/v1/events/{door.event.id}/{path}", headers=bearer(plain)).status_code == 200
+        assert writes == []
+        _reg, token = make_registration(app, door.event)
+        assert door.post(scan(token), bearer(plain))[0] == 201
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", note)
+    assert any("api_token" in w for w in writes)
+    with app.app_context():
+        assert db.session.scalar(select(ApiToken.last_used_at).where(ApiToken.user_id == helper.id)) is not None
