@@ -11,17 +11,14 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import tempfile
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
-from tests.e2e.conftest import FLAGS
+from tests.e2e.conftest import FLAGS, live_app
 from tests.e2e.fakecam import write_y4m
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -33,24 +30,8 @@ PASSWORD = "rahasia-e2e-123"
 @pytest.fixture(scope="module")
 def site():
     """The real app (CSRF on) on a random 127.0.0.1 port against a temp SQLite DB."""
-    from app import create_app
-    from extensions import db
-
-    tmp = tempfile.mkdtemp(prefix="e2e-scanner-")
-    server = make_server("127.0.0.1", 0, None, threaded=True)
-    port = server.server_port
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/e2e.db", "TESTING": False,
-                      "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False,
-                      "BASE_URL": f"http://127.0.0.1:{port}"})
-    with app.app_context():
-        db.create_all()
-    server.app = app
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{port}"
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with live_app("e2e-scanner-") as served:
+        yield served
 
 
 @pytest.fixture
