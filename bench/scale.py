@@ -200,7 +200,7 @@ def _events(rng, n: int) -> list[dict]:
             "starts_at": start, "ends_at": start + timedelta(hours=3), "capacity": None,
             "seats_taken": 0, "registration_opens_at": None, "registration_closes_at": None,
             "allow_guests": kind == "sosialisasi", "allow_walk_ins": kind == "sosialisasi",
-            "status": "finished" if start < now else "published",
+            "checkout_enabled": False, "status": "finished" if start < now else "published",
             "organiser_name": "P2TP2A Kota Serang", "organiser_phone": None, "organiser_email": None,
             "program_id": prog["id"] if prog else None, "program_order": i % 4 + 1 if prog else None,
             "required": True, "late_grace_minutes": None, "cancel_reason": None,
@@ -277,6 +277,7 @@ def generate(relawan: int, events: int, checkins: int, seed: int = 1, log=print)
                    "is_walk_in": walk_in, "token": secrets.token_urlsafe(16),
                    "created_at": e["starts_at"] - timedelta(days=rng.randint(1, 14)),
                    "cancelled_at": None, "excused": False, "excused_note": None}
+            row["changed_at"] = row["created_at"]  # the door list's cursor (events/checkin/doorlist.py)
             if guest:
                 guest_seq += 1
                 row.update(guest_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
