@@ -3,10 +3,9 @@
 //
 // Served by the app at /sw.js (scope "/"), registered by static/js/sw-register.js.
 // Design and limits: docs/offline.md. In short:
-//   * Page navigations (GET): network first. A response is kept for offline
-//     use ONLY when the view opts in with the header `X-Offline-Cache: 1`
-//     (scanner, door desk, ticket pages). Offline: the kept copy, otherwise a
-//     small built-in Indonesian "Anda sedang offline" page.
+//   * Page navigations (GET): network first. A response is kept for offline use ONLY when
+//     the view opts in with the header `X-Offline-Cache: 1` (scanner, door desk, ticket
+//     pages). Offline: the kept copy, otherwise static/offline/offline.html.
 //   * /static/ (GET): stale-while-revalidate; the scanner's files are precached.
 //   * Never touched: non-GET requests, /api/ (scanner.js must see the real
 //     network error so it queues the scan), other origins, Range requests.
@@ -20,7 +19,7 @@
 // Bump VERSION whenever this file or the precache list changes: the new
 // worker then deletes the old caches when it activates.
 
-const VERSION = 'v6';
+const VERSION = 'v7';
 const PREFIX = 'p2tp2a-';
 const STATIC_CACHE = `${PREFIX}static-${VERSION}`;
 const PAGE_CACHE = `${PREFIX}pages-${VERSION}`;
@@ -67,11 +66,11 @@ const PRECACHE = [
   'static/js/scanner/undo.js',
   'static/js/scanner/util.js',
   'static/js/offline-queue.js',
+  'static/offline/offline.html',
 ].map((path) => BASE + path);
 
-// The WebAssembly QR decoder (~1.1 MB) is kept only on phones that use it: scanner/decode.js
-// sends {type: 'keep-decoder'} once the browser turned out to have no native BarcodeDetector.
-// Phones with the native detector never download it.
+// The WebAssembly QR decoder (~1.1 MB) is kept only on phones without a native BarcodeDetector:
+// scanner/decode.js sends {type: 'keep-decoder'}; the others never download it.
 const DECODER = [
   'static/vendor/barcode-detector-3.2.2/ponyfill.js',
   'static/vendor/barcode-detector-3.2.2/zxing-exported.js',
@@ -113,9 +112,8 @@ self.addEventListener('activate', (event) => {
   ready.then(keepOpenPages).catch(() => {});
 });
 
-// The page that registered the worker loaded before the worker existed, so
-// its response never went through it. Fetch the open pages once more so
-// that "one online visit" is enough; only opted-in answers are kept.
+// The page that registered the worker loaded before the worker existed: fetch the open pages
+// once more so that "one online visit" is enough; only opted-in answers are kept.
 async function keepOpenPages() {
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   await Promise.all(
@@ -308,32 +306,19 @@ function deleteDoorList() {
   });
 }
 
-// No inline script or style: the CSP allows neither. href="" is this same URL.
-function offlinePage() {
-  const html = `<!doctype html>
-<html lang="id">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>Offline · P2TP2A Kota Serang</title>
-  <link rel="stylesheet" href="${BASE}static/css/app.css">
-</head>
-<body class="offline-page">
-  <main id="isi" class="wrap narrow">
-    <h1>Anda sedang offline</h1>
-    <p>Halaman ini belum tersimpan di perangkat ini, jadi tidak bisa dibuka tanpa koneksi internet.</p>
-    <p class="muted">Periksa koneksi Wi-Fi atau data seluler, lalu coba lagi. Halaman pemindai QR
-      dan tiket yang sudah pernah dibuka saat online tetap bisa dibuka saat offline.</p>
-    <p class="actions"><a class="btn" href="">Coba lagi</a></p>
-  </main>
-</body>
-</html>
-`;
+// "Anda sedang offline": static/offline/offline.html, precached ({{BASE}}: the app's path; no
+// inline script or style, the CSP allows neither); a plain line if even that copy is missing.
+const OFFLINE_HTML = `${BASE}static/offline/offline.html`;
+
+async function offlinePage() {
+  const cache = await caches.open(STATIC_CACHE).catch(() => null);
+  const kept = cache && (await cache.match(OFFLINE_HTML, { ignoreVary: true }));
+  const html = kept ? (await kept.text()).replaceAll('{{BASE}}', BASE) : 'Anda sedang offline.';
   return new Response(html, {
     status: 503,
     statusText: 'Offline',
     headers: {
-      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Type': kept ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
       'Cache-Control': 'no-store',
       'X-Offline-Fallback': '1',
       'Content-Security-Policy':
