@@ -9,23 +9,29 @@ Screenshots (360x740) go to $E2E_SCREENSHOTS (default /tmp/e2e-scanner).
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
-import time
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from tests.e2e.conftest import FLAGS, live_app
+from tests.e2e.conftest import live_app
 from tests.e2e.fakecam import write_y4m
+from tests.e2e.scanner_page import (
+    assert_local,
+    launch_chromium,
+    log_in,
+    panitia_at_running_event,
+    phone_page,
+    poll_until,
+    scanner_state,
+    start_camera,
+)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
 SHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp/e2e-scanner"))
-PASSWORD = "rahasia-e2e-123"
 
 
 @pytest.fixture(scope="module")
@@ -37,23 +43,16 @@ def site():
 @pytest.fixture
 def door(site):
     """A panitia and a running check-out event; Siti is checked in (inside), two others not."""
-    from auth.models import User
     from events.checkin.service import new_scan_id, record_scan
-    from events.models import Event, Registration
+    from events.models import Registration
     from extensions import db
     from timeutil import utcnow
 
     app, base = site
-    n = secrets.token_hex(3)
     with app.app_context():
-        user = User(name="Panitia Pintu", email=f"keluar-{n}@contoh.id", role="panitia")
-        user.set_password(PASSWORD)
+        user, event = panitia_at_running_event(f"Sosialisasi Keluar-Masuk {secrets.token_hex(3)}",
+                                               email_prefix="keluar", checkout_enabled=True)
         now = utcnow()
-        event = Event(kind="sosialisasi", title=f"Sosialisasi Keluar-Masuk {n}", status="published",
-                      venue_name="Aula PKPRI", starts_at=now - timedelta(minutes=30),
-                      ends_at=now + timedelta(hours=3), checkout_enabled=True)
-        db.session.add_all([user, event])
-        db.session.flush()
         regs = [Registration(event_id=event.id, guest_name=name, guest_instansi="PKK Kasemen",
                              status="confirmed", source="guest", token=secrets.token_urlsafe(18),
                              created_at=now) for name in ("Siti Aminah", "Budi Santoso", "Rina")]
@@ -79,43 +78,22 @@ def _movements(app, registration_id):
     return [tuple(r) for r in rows]
 
 
-def _state(page, key):
-    return page.evaluate("(k) => (window.__scannerState || {})[k]", key)
-
-
-def _poll(predicate, page, timeout=20.0, what=""):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return
-        page.wait_for_timeout(150)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_keluar_mode_scans_a_person_out_and_the_inside_count_drops(chromium_path, door, tmp_path):
     app, base, data = door
     # 8 s of blank frames: time to load the page and switch to Keluar before the ticket shows.
     clip = write_y4m(tmp_path / "keluar.y4m", [None] * 8 + [data["url"]])
-    requests, errors = [], []
+    guards = {"requests": [], "errors": []}
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, headless=True,
-                                    args=FLAGS + [f"--use-file-for-fake-video-capture={clip}"])
-        context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=base)
-        page = context.new_page()
-        page.on("request", lambda r: requests.append(r.url))
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto("/masuk")
-        page.fill("input[name=identifier]", data["email"])
-        page.fill("input[name=password]", PASSWORD)
-        page.click("form button[type=submit]")
-        page.wait_for_load_state()
+        browser = launch_chromium(p, chromium_path, clip)
+        context, page = phone_page(browser, base, guards)
+        log_in(page, data["email"])
 
         page.goto(f"/pindai/{data['event_id']}")
         counter = page.locator("#counter")
         sync_api.expect(counter).to_have_text("Di dalam 1 (puncak 1) · Hadir 1 / 3", timeout=20000)
         switch = page.locator("#scan-mode")
         sync_api.expect(switch).to_be_visible()
-        assert _state(page, "mode") == "in"
+        assert scanner_state(page, "mode") == "in"
         page.locator("#scan-mode button[data-mode=out]").click()
         sync_api.expect(page.locator("#scan-mode button[data-mode=out]")).to_have_attribute(
             "aria-pressed", "true")
@@ -127,27 +105,20 @@ def test_keluar_mode_scans_a_person_out_and_the_inside_count_drops(chromium_path
         page.reload()  # remembered on this device for this event
         sync_api.expect(page.locator("#scan-mode button[data-mode=out]")).to_have_attribute(
             "aria-pressed", "true")
-        assert _state(page, "mode") == "out"
+        assert scanner_state(page, "mode") == "out"
 
-        deadline = time.time() + 5
-        while time.time() < deadline and _state(page, "camera") != "on":
-            button = page.locator("#start-camera")
-            if button.is_visible() and button.is_enabled():
-                with contextlib.suppress(sync_api.Error):
-                    button.click(timeout=1000)
-            page.wait_for_timeout(200)
+        start_camera(page)
         result = page.locator("#result")
         sync_api.expect(result).to_have_attribute("data-result", "checked_out", timeout=30000)
         sync_api.expect(result).to_contain_text("Keluar tercatat")
         sync_api.expect(result).to_contain_text("Siti Aminah tercatat keluar pukul")
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "checkout-answer.png"))
-        _poll(lambda: _movements(app, data["registration_id"]) == [(2, "out")], page,
-              what="the movement row")
+        poll_until(page, lambda: _movements(app, data["registration_id"]) == [(2, "out")],
+                   what="the movement row")
         sync_api.expect(counter).to_have_text("Di dalam 0 (puncak 1) · Hadir 1 / 3", timeout=20000)
         page.wait_for_timeout(1500)  # the clip loops: later sightings must not add rows
         assert _movements(app, data["registration_id"]) == [(2, "out")]
         context.close()
         browser.close()
-    outside = [u for u in requests if not u.startswith(("http://127.0.0.1:", "data:", "blob:"))]
-    assert outside == [] and errors == [], (outside, errors)
+    assert_local(guards)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,16 +17,16 @@ from sqlalchemy import select
 
 from tests.e2e.conftest import live_app
 from tests.e2e.fakecam import write_y4m
-from tests.e2e.test_scanner_e2e import (
-    PASSWORD,
-    _assert_local,
-    _browser,
-    _checkins,
-    _login,
-    _page,
-    _poll,
-    _start_camera,
-    _state,
+from tests.e2e.scanner_page import (
+    assert_local,
+    count_checkins,
+    launch_chromium,
+    log_in,
+    panitia_at_running_event,
+    phone_page,
+    poll_until,
+    scanner_state,
+    start_camera,
 )
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -44,23 +43,16 @@ def site():
 @pytest.fixture
 def family(site):
     """A panitia, an event running now, and Ibu Siti registered with her two children."""
-    from auth.models import User
-    from events.models import Event, Registration
+    from events.models import Registration
     from events.services.companions import Companion, companion_row
     from extensions import db
     from timeutil import utcnow
 
     app, base = site
-    n = secrets.token_hex(3)
     with app.app_context():
-        user = User(name="Panitia Pintu", email=f"pintu-{n}@contoh.id", role="panitia")
-        user.set_password(PASSWORD)
+        user, event = panitia_at_running_event(f"Sosialisasi Keluarga {secrets.token_hex(3)}",
+                                               allow_guests=True)
         now = utcnow()
-        event = Event(kind="sosialisasi", title=f"Sosialisasi Keluarga {n}", venue_name="Aula PKPRI",
-                      status="published", starts_at=now - timedelta(minutes=30),
-                      ends_at=now + timedelta(hours=3), allow_guests=True)
-        db.session.add_all([user, event])
-        db.session.flush()
         mother = Registration(event_id=event.id, guest_name="Ibu Siti Rohmah", guest_instansi="PKK Kasemen",
                               status="confirmed", source="guest", token=secrets.token_urlsafe(18),
                               created_at=now)
@@ -85,11 +77,11 @@ def test_mother_scanned_then_one_tap_checks_in_her_children(chromium_path, famil
     guards = {"requests": [], "errors": []}
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
-        browser = _browser(p, chromium_path, clip)
-        context, page = _page(browser, base, guards)
-        _login(page, data["email"])
+        browser = launch_chromium(p, chromium_path, clip)
+        context, page = phone_page(browser, base, guards)
+        log_in(page, data["email"])
         page.goto(f"/pindai/{ev}")
-        _start_camera(page)
+        start_camera(page)
         result = page.locator("#result")
         sync_api.expect(result).to_contain_text("Ibu Siti Rohmah", timeout=20000)
         button = page.locator("#group-check-in")
@@ -101,27 +93,27 @@ def test_mother_scanned_then_one_tap_checks_in_her_children(chromium_path, famil
         sync_api.expect(members.nth(1)).to_contain_text("Anak 6-12")
         sync_api.expect(members.nth(2)).to_contain_text("Balita")
         sync_api.expect(members.nth(2)).to_contain_text("belum hadir")
-        assert _state(page, "lastResult")["attendee"]["group_size"] == 3
-        assert _checkins(app, ev) == 1
+        assert scanner_state(page, "lastResult")["attendee"]["group_size"] == 3
+        assert count_checkins(app, ev) == 1
         page.screenshot(path=str(SHOTS / "group-overlay-360.png"))
 
         context.set_offline(True)  # online only: nothing is queued for a group
         button.click()
         sync_api.expect(result).to_contain_text("hanya bisa saat online")
-        assert _checkins(app, ev) == 1
+        assert count_checkins(app, ev) == 1
         page.screenshot(path=str(SHOTS / "group-offline-360.png"))
         context.set_offline(False)
 
         button.click()
         sync_api.expect(result).to_contain_text("2 dicatat hadir", timeout=20000)
         sync_api.expect(result).to_have_attribute("data-result", "checked_in")
-        _poll(page, lambda: _checkins(app, ev) == 3, what="three check-ins")
+        poll_until(page, lambda: count_checkins(app, ev) == 3, what="three check-ins")
         page.screenshot(path=str(SHOTS / "group-done-360.png"))
-        assert _state(page, "lastGroup")["checked_in"] == 2
+        assert scanner_state(page, "lastGroup")["checked_in"] == 2
         context.close()
         browser.close()
     with app.app_context():
         rows = db.session.scalars(select(CheckIn).where(CheckIn.event_id == ev)).all()
         assert sorted(r.method for r in rows) == ["manual", "manual", "qr"]
         db.session.remove()
-    _assert_local(guards)
+    assert_local(guards)

@@ -11,20 +11,29 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from tests.e2e.conftest import FLAGS, live_app
+from tests.e2e.conftest import live_app
 from tests.e2e.fakecam import write_y4m
+from tests.e2e.scanner_page import (
+    assert_local,
+    count_checkins,
+    launch_chromium,
+    log_in,
+    panitia_at_running_event,
+    phone_page,
+    poll_until,
+    scanner_state,
+    start_camera,
+)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
 SHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp/e2e-scanner"))
-PASSWORD = "rahasia-e2e-123"
 
 
 @pytest.fixture(scope="module")
@@ -37,22 +46,14 @@ def site():
 @pytest.fixture
 def door(site):
     """A panitia, an event running now and three guest registrations (fresh per test)."""
-    from auth.models import User
-    from events.models import Event, Registration
+    from events.models import Registration
     from extensions import db
     from timeutil import utcnow
 
     app, base = site
-    n = secrets.token_hex(3)
     with app.app_context():
-        user = User(name="Panitia Pintu", email=f"pintu-{n}@contoh.id", role="panitia")
-        user.set_password(PASSWORD)
+        user, event = panitia_at_running_event(f"Sosialisasi PKPRI {secrets.token_hex(3)}")
         now = utcnow()
-        event = Event(kind="sosialisasi", title=f"Sosialisasi PKPRI {n}", venue_name="Aula PKPRI",
-                      status="published", starts_at=now - timedelta(minutes=30),
-                      ends_at=now + timedelta(hours=3))
-        db.session.add_all([user, event])
-        db.session.flush()
         regs = []
         for name, instansi in [("Siti Aminah", "PKK Kasemen"), ("Budi Santoso", "Karang Taruna"),
                                ("Rina Wulandari", "Puskesmas Serang")]:
@@ -65,71 +66,6 @@ def door(site):
         data = {"email": user.email, "event_id": event.id,
                 "tickets": [(r.id, r.guest_name, f"{base}/t/{r.token}") for r in regs]}
     return app, base, data
-
-
-def _checkins(app, event_id, registration_id=None) -> int:
-    from events.checkin_models import CheckIn
-    from extensions import db
-
-    with app.app_context():
-        query = select(func.count(CheckIn.id)).where(CheckIn.event_id == event_id)
-        if registration_id is not None:
-            query = query.where(CheckIn.registration_id == registration_id)
-        n = db.session.scalar(query)
-        db.session.remove()
-        return n
-
-
-def _browser(p, chromium, clip):
-    return p.chromium.launch(executable_path=chromium, headless=True,
-                             args=FLAGS + [f"--use-file-for-fake-video-capture={clip}"])
-
-
-def _page(browser, base, guards):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=base)
-    page = context.new_page()
-    page.on("request", lambda r: guards["requests"].append(r.url))
-    page.on("pageerror", lambda e: guards["errors"].append(str(e)))
-    return context, page
-
-
-def _login(page, email):
-    page.goto("/masuk")
-    page.fill("input[name=identifier]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit], form input[type=submit]")
-    page.wait_for_load_state()
-
-
-def _start_camera(page):
-    """The page starts the camera itself when permission is already granted; else tap the button."""
-    deadline = time.time() + 5
-    while time.time() < deadline and _state(page, "camera") != "on":
-        button = page.locator("#start-camera")
-        if button.is_visible() and button.is_enabled():
-            with contextlib.suppress(sync_api.Error):
-                button.click(timeout=1000)
-        page.wait_for_timeout(200)
-
-
-def _state(page, key):
-    return page.evaluate("(k) => (window.__scannerState || {})[k]", key)
-
-
-def _poll(page, predicate, timeout=20.0, what=""):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return
-        page.wait_for_timeout(150)
-    raise AssertionError(f"timed out waiting for {what}: state={page.evaluate('() => window.__scannerState')}")
-
-
-def _assert_local(guards):
-    outside = [u for u in guards["requests"]
-               if not u.startswith(("http://127.0.0.1:", "data:", "blob:"))]
-    assert outside == [], outside
-    assert guards["errors"] == [], guards["errors"]
 
 
 def _shot(page, name, close_result=False):
@@ -150,22 +86,22 @@ def test_scanner_reads_a_ticket_from_the_camera(chromium_path, door, tmp_path):
     clip = write_y4m(tmp_path / "ticket.y4m", [url])
     guards = {"requests": [], "errors": []}
     with sync_api.sync_playwright() as p:
-        browser = _browser(p, chromium_path, clip)
-        context, page = _page(browser, base, guards)
-        _login(page, data["email"])
+        browser = launch_chromium(p, chromium_path, clip)
+        context, page = phone_page(browser, base, guards)
+        log_in(page, data["email"])
         page.goto(f"/pindai/{data['event_id']}")
-        _start_camera(page)
+        start_camera(page)
         sync_api.expect(page.locator("#result")).to_contain_text(name, timeout=20000)
-        _poll(page, lambda: _checkins(app, ev, reg_id) == 1, what="the check-in row")
+        poll_until(page, lambda: count_checkins(app, ev, reg_id) == 1, what="the check-in row")
         _shot(page, "scanner-checked-in.png")
-        assert _state(page, "lastResult")["result"] in ("checked_in", "already_checked_in")
+        assert scanner_state(page, "lastResult")["result"] in ("checked_in", "already_checked_in")
         page.wait_for_timeout(1500)  # the clip loops: later sightings must not add rows
-        assert _checkins(app, ev) == 1
+        assert count_checkins(app, ev) == 1
         sync_api.expect(page.locator("#counter")).to_contain_text("1", timeout=20000)
         _shot(page, "scanner-counter.png", close_result=True)
         context.close()
         browser.close()
-    _assert_local(guards)
+    assert_local(guards)
 
 
 def test_offline_scans_are_queued_then_synced_once(chromium_path, door, tmp_path):
@@ -176,29 +112,29 @@ def test_offline_scans_are_queued_then_synced_once(chromium_path, door, tmp_path
     clip = write_y4m(tmp_path / "two.y4m", [None] * 6 + [url2, None, url3] + [None] * 3)
     guards = {"requests": [], "errors": []}
     with sync_api.sync_playwright() as p:
-        browser = _browser(p, chromium_path, clip)
-        context, page = _page(browser, base, guards)
-        _login(page, data["email"])
+        browser = launch_chromium(p, chromium_path, clip)
+        context, page = phone_page(browser, base, guards)
+        log_in(page, data["email"])
         page.goto(f"/pindai/{data['event_id']}")
-        _poll(page, lambda: _state(page, "ready"), what="decoder ready")
+        poll_until(page, lambda: scanner_state(page, "ready"), what="decoder ready")
         context.set_offline(True)
-        _start_camera(page)
-        _poll(page, lambda: (_state(page, "queueLength") or 0) >= 2, timeout=30, what="two queued scans")
+        start_camera(page)
+        poll_until(page, lambda: (scanner_state(page, "queueLength") or 0) >= 2, timeout=30, what="two queued scans")
         sync_api.expect(page.locator("#queue-panel")).to_be_visible()
         sync_api.expect(page.locator("#queue-list li")).to_have_count(2)
         sync_api.expect(page.locator("#net-status")).to_contain_text("2")
         _shot(page, "scanner-offline-queue.png", close_result=True)
-        assert _checkins(app, ev) == 0
+        assert count_checkins(app, ev) == 0
         context.set_offline(False)
-        _poll(page, lambda: (_state(page, "queueLength") or 0) == 0, timeout=30, what="queue drained")
+        poll_until(page, lambda: (scanner_state(page, "queueLength") or 0) == 0, timeout=30, what="queue drained")
         sync_api.expect(page.locator("#sync-results")).to_be_visible()
         sync_api.expect(page.locator("#sync-list")).to_contain_text(name2)
         sync_api.expect(page.locator("#sync-list")).to_contain_text(name3)
         _shot(page, "scanner-synced.png", close_result=True)
-        assert _checkins(app, ev, id2) == 1 and _checkins(app, ev, id3) == 1 and _checkins(app, ev) == 2
+        assert count_checkins(app, ev, id2) == 1 and count_checkins(app, ev, id3) == 1 and count_checkins(app, ev) == 2
         context.close()
         browser.close()
-    _assert_local(guards)
+    assert_local(guards)
 
 
 def test_search_pick_and_a_forced_check_in_outside_the_window(chromium_path, door, tmp_path):
@@ -215,9 +151,9 @@ def test_search_pick_and_a_forced_check_in_outside_the_window(chromium_path, doo
     clip = write_y4m(tmp_path / "blank.y4m", [None] * 3)
     guards = {"requests": [], "errors": []}
     with sync_api.sync_playwright() as p:
-        browser = _browser(p, chromium_path, clip)
-        context, page = _page(browser, base, guards)
-        _login(page, data["email"])
+        browser = launch_chromium(p, chromium_path, clip)
+        context, page = phone_page(browser, base, guards)
+        log_in(page, data["email"])
         page.goto(f"/pindai/{ev}")
         found = page.evaluate("(u) => fetch(u).then((r) => r.json())",
                               f"/api/v1/events/{ev}/registrations?q=Siti")
@@ -226,7 +162,7 @@ def test_search_pick_and_a_forced_check_in_outside_the_window(chromium_path, doo
         page.locator("#search-form button[type=submit]").click()
         page.locator(".search-item").first.click()
         sync_api.expect(page.locator("#result")).to_contain_text(name1, timeout=20000)
-        _poll(page, lambda: _checkins(app, ev, id1) == 1, what="the search check-in row")
+        poll_until(page, lambda: count_checkins(app, ev, id1) == 1, what="the search check-in row")
 
         with app.app_context():  # the event moves to tomorrow: its window is closed now
             event = db.session.get(Event, ev)
@@ -240,12 +176,12 @@ def test_search_pick_and_a_forced_check_in_outside_the_window(chromium_path, doo
         result = page.locator("#result")
         sync_api.expect(result).to_have_attribute("data-result", "outside_window", timeout=20000)
         sync_api.expect(result).to_contain_text("Check-in dibuka pukul")
-        assert _checkins(app, ev, id2) == 0
+        assert count_checkins(app, ev, id2) == 0
         _shot(page, "scanner-outside-window.png")
         page.fill("#force-reason", "Panitia inti datang lebih awal")
         page.locator("#force-form button[type=submit]").click()
         sync_api.expect(result).to_have_attribute("data-result", "checked_in", timeout=20000)
-        _poll(page, lambda: _checkins(app, ev, id2) == 1, what="the forced check-in row")
+        poll_until(page, lambda: count_checkins(app, ev, id2) == 1, what="the forced check-in row")
         with app.app_context():
             reasons = list(db.session.scalars(select(CheckIn.forced_reason)
                                               .where(CheckIn.registration_id.in_([id1, id2]))
@@ -254,4 +190,4 @@ def test_search_pick_and_a_forced_check_in_outside_the_window(chromium_path, doo
         assert reasons == [None, "Panitia inti datang lebih awal"]
         context.close()
         browser.close()
-    _assert_local(guards)
+    assert_local(guards)

@@ -22,16 +22,16 @@ from sqlalchemy import select
 
 from tests.e2e.conftest import live_app
 from tests.e2e.fakecam import write_y4m
-from tests.e2e.test_scanner_e2e import (
+from tests.e2e.scanner_page import (
     PASSWORD,
-    _assert_local,
-    _browser,
-    _checkins,
-    _login,
-    _page,
-    _poll,
-    _start_camera,
-    _state,
+    assert_local,
+    count_checkins,
+    launch_chromium,
+    log_in,
+    phone_page,
+    poll_until,
+    scanner_state,
+    start_camera,
 )
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -124,12 +124,12 @@ def _scan_records(app, event_id) -> set[str]:
 
 
 def _open_scanner(page, data, device):
-    _login(page, data["email"])
+    log_in(page, data["email"])
     page.goto(f"/pindai/{data['event_id']}")
     page.locator(".scanner-more summary").click()
     page.fill("#device-name", device)
     page.locator("#device-name").dispatch_event("change")
-    _poll(page, lambda: (_state(page, "doorList") or {}).get("count") == 4, what="the door list (4 rows)")
+    poll_until(page, lambda: (scanner_state(page, "doorList") or {}).get("count") == 4, what="the door list (4 rows)")
 
 
 def _type_code(page, code):
@@ -137,8 +137,8 @@ def _type_code(page, code):
     page.evaluate("() => { window.__scannerState.lastResult = null; }")
     page.fill("#manual-code", code)
     page.locator("#manual-form button[type=submit]").click()
-    _poll(page, lambda: _state(page, "lastResult"), what=f"the answer to {code}")
-    return _state(page, "lastResult")
+    poll_until(page, lambda: scanner_state(page, "lastResult"), what=f"the answer to {code}")
+    return scanner_state(page, "lastResult")
 
 
 def _shot(page, name, close_result=False):
@@ -162,14 +162,14 @@ def test_offline_answers_from_the_door_list_then_one_sync(chromium_path, door, t
     clip = _clip_after_loading(tmp_path, urls["Siti Aminah"])
     guards = {"requests": [], "errors": []}
     with sync_api.sync_playwright() as p:
-        browser = _browser(p, chromium_path, clip)
-        context, page = _page(browser, base, guards)
+        browser = launch_chromium(p, chromium_path, clip)
+        context, page = phone_page(browser, base, guards)
         _open_scanner(page, data, "Pintu utara")
         entries = page.evaluate(READ_STORE, ENTRIES)
         assert len(entries) == 4 and all(set(e) == ENTRY_KEYS for e in entries)
         assert "Fajar Nugroho" not in {e["n"] for e in entries}
         context.set_offline(True)
-        _start_camera(page)
+        start_camera(page)
 
         result = page.locator("#result")
         sync_api.expect(result).to_have_attribute("data-result", "offline_valid", timeout=30000)
@@ -199,21 +199,21 @@ def test_offline_answers_from_the_door_list_then_one_sync(chromium_path, door, t
         queued = page.evaluate(READ_STORE, QUEUE)
         assert [(q["label"], q["offline"]) for q in queued] == [("Siti Aminah", "valid"),
                                                                  ("Budi Santoso", "valid")]
-        assert _checkins(app, ev) == 0
+        assert count_checkins(app, ev) == 0
         with app.app_context():  # meanwhile the desk cancels Budi: the server refuses his scan
             db.session.get(Registration, data["ids"]["Budi Santoso"]).status = "cancelled"
             db.session.commit()
             db.session.remove()
         context.set_offline(False)
-        _poll(page, lambda: _state(page, "queueLength") == 0 and _state(page, "synced") == 2,
+        poll_until(page, lambda: scanner_state(page, "queueLength") == 0 and scanner_state(page, "synced") == 2,
               timeout=30, what="the queue drained")
         sync_api.expect(page.locator("#sync-list")).to_contain_text("Siti Aminah")
         refused = page.locator("#sync-list .sync-item--conflict")
         sync_api.expect(refused).to_have_count(1)
         sync_api.expect(refused).to_contain_text("Budi Santoso")
         sync_api.expect(refused).to_contain_text("Konflik: diterima offline di perangkat ini, tetapi server menolak")
-        assert [(c["name"], c["kind"]) for c in _state(page, "conflicts")] == [("Budi Santoso", "refused")]
-        assert _checkins(app, ev) == 1 and _checkins(app, ev, siti) == 1
+        assert [(c["name"], c["kind"]) for c in scanner_state(page, "conflicts")] == [("Budi Santoso", "refused")]
+        assert count_checkins(app, ev) == 1 and count_checkins(app, ev, siti) == 1
         assert _scan_records(app, ev) == {q["scan_id"] for q in queued}  # no extra rows
 
         # The window closes: the next refresh deletes the names; an offline scan is refused.
@@ -223,15 +223,15 @@ def test_offline_answers_from_the_door_list_then_one_sync(chromium_path, door, t
             event.ends_at = event.starts_at + timedelta(hours=3)
             db.session.commit()
             db.session.remove()
-        _poll(page, lambda: (_state(page, "doorList") or {}).get("closed"), what="the list deleted")
+        poll_until(page, lambda: (scanner_state(page, "doorList") or {}).get("closed"), what="the list deleted")
         assert page.evaluate(READ_STORE, ENTRIES) == []
         context.set_offline(True)
         late = _type_code(page, urls["Budi Santoso"])
         assert late["result"] == "outside_window" and late["offline"]
-        assert _state(page, "queueLength") == 0
+        assert scanner_state(page, "queueLength") == 0
         context.close()
         browser.close()
-    _assert_local(guards)
+    assert_local(guards)
 
 
 def test_two_phones_admit_the_same_ticket_offline_and_the_conflict_is_listed(chromium_path, door,
@@ -242,29 +242,29 @@ def test_two_phones_admit_the_same_ticket_offline_and_the_conflict_is_listed(chr
     clip = _clip_after_loading(tmp_path, url)
     guards = {"requests": [], "errors": []}
     with sync_api.sync_playwright() as p:
-        browser = _browser(p, chromium_path, clip)
+        browser = launch_chromium(p, chromium_path, clip)
         phones = []
         for device in ("Pintu utara", "Pintu selatan"):
-            context, page = _page(browser, base, guards)
+            context, page = phone_page(browser, base, guards)
             _open_scanner(page, data, device)
             context.set_offline(True)
-            _start_camera(page)
+            start_camera(page)
             phones.append((context, page))
         for _context, page in phones:
             sync_api.expect(page.locator("#result")).to_have_attribute(
                 "data-result", "offline_valid", timeout=30000)
             page.evaluate(STOP_CAMERA)
-        assert _checkins(app, ev) == 0
+        assert count_checkins(app, ev) == 0
 
         (north_ctx, north), (south_ctx, south) = phones
         north_ctx.set_offline(False)
-        _poll(north, lambda: _state(north, "synced") == 1, timeout=30, what="the north door synced")
-        assert _checkins(app, ev, siti) == 1
+        poll_until(north, lambda: scanner_state(north, "synced") == 1, timeout=30, what="the north door synced")
+        assert count_checkins(app, ev, siti) == 1
         south_ctx.set_offline(False)
-        _poll(south, lambda: _state(south, "synced") == 1, timeout=30, what="the south door synced")
+        poll_until(south, lambda: scanner_state(south, "synced") == 1, timeout=30, what="the south door synced")
 
-        assert _state(north, "conflicts") == []
-        conflicts = _state(south, "conflicts")
+        assert scanner_state(north, "conflicts") == []
+        conflicts = scanner_state(south, "conflicts")
         assert [c["kind"] for c in conflicts] == ["already"]
         listed = south.locator("#sync-list .sync-item--conflict")
         sync_api.expect(listed).to_have_count(1)
@@ -273,12 +273,12 @@ def test_two_phones_admit_the_same_ticket_offline_and_the_conflict_is_listed(chr
             "Konflik: diterima offline di perangkat ini, tetapi sudah masuk lewat Pintu utara pukul")
         sync_api.expect(south.locator("#sync-results h2")).to_contain_text("1 konflik")
         _shot(south, "offline-conflict.png", close_result=True)
-        assert _checkins(app, ev) == 1 and _checkins(app, ev, siti) == 1
+        assert count_checkins(app, ev) == 1 and count_checkins(app, ev, siti) == 1
         assert len(_scan_records(app, ev)) == 2  # each phone's scan answered once
         for context, _phone in phones:
             context.close()
         browser.close()
-    _assert_local(guards)
+    assert_local(guards)
 
 
 def test_logout_deletes_the_door_list_and_keeps_unsynced_scans(chromium_path, door, tmp_path):
@@ -286,8 +286,8 @@ def test_logout_deletes_the_door_list_and_keeps_unsynced_scans(chromium_path, do
     clip = write_y4m(tmp_path / "blank.y4m", [None] * 3)
     guards = {"requests": [], "errors": []}
     with sync_api.sync_playwright() as p:
-        browser = _browser(p, chromium_path, clip)
-        context, page = _page(browser, base, guards)
+        browser = launch_chromium(p, chromium_path, clip)
+        context, page = phone_page(browser, base, guards)
         _open_scanner(page, data, "Pintu utara")
         # The check-in API is unreachable (the rest of the site is not): the scan waits.
         page.route("**/checkins", lambda route: route.abort())
@@ -297,12 +297,12 @@ def test_logout_deletes_the_door_list_and_keeps_unsynced_scans(chromium_path, do
         page.locator("details.menu form[action$='/keluar'] button").click()
         page.wait_for_url("**/masuk")
         sync_api.expect(page.locator(".flash")).to_contain_text("Anda sudah keluar")
-        _poll(page, lambda: DOORLIST_DB not in page.evaluate(DATABASES), what="the door list deleted")
+        poll_until(page, lambda: DOORLIST_DB not in page.evaluate(DATABASES), what="the door list deleted")
         assert [q["label"] for q in page.evaluate(READ_STORE, QUEUE)] == ["Siti Aminah"]
-        assert _checkins(app, data["event_id"]) == 0
+        assert count_checkins(app, data["event_id"]) == 0
         context.close()
         browser.close()
-    _assert_local(guards)
+    assert_local(guards)
 
 
 def test_keluar_offline_needs_a_check_in_and_is_queued(chromium_path, door, tmp_path):
@@ -319,8 +319,8 @@ def test_keluar_offline_needs_a_check_in_and_is_queued(chromium_path, door, tmp_
         db.session.remove()
     guards = {"requests": [], "errors": []}
     with sync_api.sync_playwright() as p:
-        browser = _browser(p, chromium_path, write_y4m(tmp_path / "blank.y4m", [None] * 3))
-        context, page = _page(browser, base, guards)
+        browser = launch_chromium(p, chromium_path, write_y4m(tmp_path / "blank.y4m", [None] * 3))
+        context, page = phone_page(browser, base, guards)
         _open_scanner(page, data, "Pintu utara")
         context.set_offline(True)
         page.locator("#scan-mode button[data-mode=out]").click()
@@ -333,14 +333,14 @@ def test_keluar_offline_needs_a_check_in_and_is_queued(chromium_path, door, tmp_
         queued = [(q["direction"], q["offline"]) for q in page.evaluate(READ_STORE, QUEUE)]
         assert queued == [("in", "valid"), ("out", "out")]
         context.set_offline(False)
-        _poll(page, lambda: _state(page, "synced") == 2, timeout=30, what="in and out synced")
-        assert [r["result"] for r in _state(page, "syncResults")] == ["checked_in", "checked_out"]
-        assert _state(page, "conflicts") == []
+        poll_until(page, lambda: scanner_state(page, "synced") == 2, timeout=30, what="in and out synced")
+        assert [r["result"] for r in scanner_state(page, "syncResults")] == ["checked_in", "checked_out"]
+        assert scanner_state(page, "conflicts") == []
         with app.app_context():
             moves = list(db.session.scalars(select(CheckInMovement.direction).join(
                 CheckIn, CheckIn.id == CheckInMovement.checkin_id).where(CheckIn.event_id == ev)))
             db.session.remove()
-        assert _checkins(app, ev) == 1 and moves == ["out"]
+        assert count_checkins(app, ev) == 1 and moves == ["out"]
         context.close()
         browser.close()
-    _assert_local(guards)
+    assert_local(guards)
