@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+import threading
 import uuid
 from datetime import timedelta
 
@@ -65,4 +66,23 @@ def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-__all__ = ["ApiToken", "bearer", "grant", "make_registration", "make_token", "scan"]
+def burst(app, url, bodies, headers) -> list:
+    """POST every body from its own thread, all released at once: [(status, json)] in order."""
+    barrier = threading.Barrier(len(bodies))
+    answers = [None] * len(bodies)
+
+    def worker(i):
+        client = app.test_client()
+        barrier.wait()
+        resp = client.post(url, json=bodies[i], headers=headers)
+        answers[i] = (resp.status_code, resp.json)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(bodies))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return answers
+
+
+__all__ = ["ApiToken", "bearer", "burst", "grant", "make_registration", "make_token", "scan"]

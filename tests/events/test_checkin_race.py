@@ -1,7 +1,6 @@
 """Concurrency: simultaneous scans of one ticket, and simultaneous replays of one scan_id."""
 from __future__ import annotations
 
-import threading
 import uuid
 
 from sqlalchemy import func, select
@@ -10,6 +9,7 @@ from events.checkin_models import CheckIn, ScanRecord
 from extensions import db
 from tests.events.test_checkin_helpers import (
     bearer,
+    burst,
     make_event,  # noqa: F401  (window open now)
     make_registration,
     make_token,
@@ -19,30 +19,12 @@ from tests.events.test_checkin_helpers import (
 THREADS = 8
 
 
-def _burst(app, url, bodies, headers):
-    barrier = threading.Barrier(len(bodies))
-    answers = [None] * len(bodies)
-
-    def worker(i):
-        client = app.test_client()
-        barrier.wait()
-        resp = client.post(url, json=bodies[i], headers=headers)
-        answers[i] = (resp.status_code, resp.json)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(bodies))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return answers
-
-
 def test_eight_threads_scan_the_same_ticket_once(app, make_user, make_event):
     user = make_user("panitia")
     event = make_event()
     reg_id, token = make_registration(app, event)
     plain = make_token(app, user)
-    answers = _burst(app, f"/api/v1/events/{event.id}/checkins",
+    answers = burst(app, f"/api/v1/events/{event.id}/checkins",
                      [scan(token) for _ in range(THREADS)], bearer(plain))
     results = sorted(body["result"] for _status, body in answers)
     assert results == ["already_checked_in"] * (THREADS - 1) + ["checked_in"], answers
@@ -59,7 +41,7 @@ def test_eight_threads_replay_one_scan_id_get_one_answer(app, make_user, make_ev
     _reg_id, token = make_registration(app, event)
     plain = make_token(app, user)
     body = scan(token, scan_id=str(uuid.uuid4()))
-    answers = _burst(app, f"/api/v1/events/{event.id}/checkins", [body] * THREADS, bearer(plain))
+    answers = burst(app, f"/api/v1/events/{event.id}/checkins", [body] * THREADS, bearer(plain))
     assert {s for s, _b in answers} == {201}, answers
     assert len({b["checkin_id"] for _s, b in answers}) == 1
     with app.app_context():

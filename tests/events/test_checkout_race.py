@@ -2,36 +2,16 @@
 same moment. The unique (checkin_id, seq) lets one pass through; in and out keep alternating."""
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from events.checkin_models import CheckIn, CheckInMovement, ScanRecord
 from extensions import db
-from tests.events.test_checkin_helpers import bearer, make_registration, make_token, scan
+from tests.events.test_checkin_helpers import bearer, burst, make_registration, make_token, scan
 from timeutil import utcnow
 
 THREADS = 8
-
-
-def _burst(app, url, bodies, headers):
-    """POST every body from its own thread, all released at once; [(status, body)]."""
-    barrier = threading.Barrier(len(bodies))
-    answers = [None] * len(bodies)
-
-    def worker(i):
-        client = app.test_client()
-        barrier.wait()
-        resp = client.post(url, json=bodies[i], headers=headers)
-        answers[i] = (resp.status_code, resp.json)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(bodies))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return answers
 
 
 def _door(app, make_user, make_event):
@@ -57,14 +37,14 @@ def _movements(app):
 
 def test_eight_doors_scanning_one_person_out_at_once_record_one_pass(app, make_user, make_event):
     url, headers, token = _door(app, make_user, make_event)
-    answers = _burst(app, url, [scan(token, direction="out") for _ in range(THREADS)], headers)
+    answers = burst(app, url, [scan(token, direction="out") for _ in range(THREADS)], headers)
     results = sorted((status, body["result"]) for status, body in answers)
     assert results == [(201, "checked_out")] + [(409, "already_checked_out")] * (THREADS - 1), answers
     moves, checkins, recorded = _movements(app)
     assert [(seq, d) for _c, seq, d in moves] == [(2, "out")]
     assert checkins == 1 and recorded == THREADS + 1
 
-    answers = _burst(app, url, [scan(token) for _ in range(THREADS)], headers)  # all back in
+    answers = burst(app, url, [scan(token) for _ in range(THREADS)], headers)  # all back in
     results = sorted((status, body["result"]) for status, body in answers)
     assert results == [(200, "already_checked_in")] * (THREADS - 1) + [(201, "re_entered")], answers
     moves, checkins, _recorded = _movements(app)
@@ -75,7 +55,7 @@ def test_eight_doors_scanning_one_person_out_at_once_record_one_pass(app, make_u
 def test_doors_scanning_out_and_in_at_once_keep_in_and_out_alternating(app, make_user, make_event):
     url, headers, token = _door(app, make_user, make_event)
     bodies = [scan(token, direction="out" if i % 2 else "in") for i in range(THREADS)]
-    answers = _burst(app, url, bodies, headers)
+    answers = burst(app, url, bodies, headers)
     moved = [body["movement"]["seq"] for status, body in answers if status == 201]
     assert all(body["result"] in {"checked_out", "re_entered", "already_checked_out",
                                   "already_checked_in"} for _s, body in answers), answers
